@@ -1,0 +1,1 @@
+"""Reading Compose projects: YAML, interpolation, merging, normalisation."""

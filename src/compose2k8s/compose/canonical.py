@@ -1,0 +1,278 @@
+"""Short → long syntax, per file, before merging (as Compose does).
+
+Every function takes the raw value and returns the long form Compose's
+`config --format json` prints, with relative paths made absolute from `base`.
+
+>>> parse_port("127.0.0.1:8000-8001:80-81/udp")[1]
+{'mode': 'ingress', 'host_ip': '127.0.0.1', 'target': 81, 'published': '8001', 'protocol': 'udp'}
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+from ..errors import ComposeError
+from .yamlio import Override, Reset
+
+_PORT = re.compile(
+    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+(?=:\d+[-:\d]*$)):)??"
+    r"(?:(?P<published>\d+(?:-\d+)?)?:)?(?P<target>\d+(?:-\d+)?)(?:/(?P<protocol>[a-zA-Z]+))?$")
+_VOLUME_MODES = {"ro", "rw", "z", "Z", "nocopy", "cached", "delegated", "consistent",
+                 "shared", "rshared", "slave", "rslave", "private", "rprivate"}
+
+
+def _bad(message: str, key: str, hint: str) -> ComposeError:
+    return ComposeError(message, key=key, hint=hint)
+
+
+def _span(text: str, key: str) -> list[int]:
+    first, _, last = text.partition("-")
+    low, high = int(first), int(last or first)
+    if not (0 < low <= 65535 and 0 < high <= 65535) or high < low:
+        raise _bad(f"port '{text}' is out of range", key, "ports are 1-65535; a range is LOW-HIGH")
+    return list(range(low, high + 1))
+
+
+def parse_port(spec: Any, key: str = "ports") -> list[dict[str, Any]]:
+    """One short or long port entry → long-form entries (ranges expanded)."""
+    if isinstance(spec, dict):
+        entry = dict(spec)
+        try:
+            target = int(entry.get("target"))
+        except (TypeError, ValueError):
+            raise _bad(f"port target '{entry.get('target')}' is not a number", key,
+                       "give target: <container port>") from None
+        if not 0 < target <= 65535:
+            raise _bad(f"port {target} is out of range", key, "ports are 1-65535")
+        entry["target"] = target
+        if entry.get("published") is not None:
+            entry["published"] = str(entry["published"])
+        entry.setdefault("mode", "ingress")
+        entry.setdefault("protocol", "tcp")
+        return [entry]
+    if isinstance(spec, bool) or not isinstance(spec, (str, int)):
+        raise _bad(f"port '{spec}' is neither a string nor a mapping", key,
+                   'write "HOST:CONTAINER" or the long form with target:')
+    match = _PORT.match(str(spec).strip())
+    if not match:
+        raise _bad(f"cannot parse port '{spec}'", key,
+                   'write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. "8080:80/tcp"')
+    targets = _span(match["target"], key)
+    published = _span(match["published"], key) if match["published"] else None
+    if published and len(published) not in (1, len(targets)):
+        if len(targets) == 1:
+            published = None  # a published range for one target: Compose picks one port at run time
+            ranged = match["published"]
+        else:
+            raise _bad(f"port ranges in '{spec}' have different lengths", key,
+                       "give ranges of the same length on both sides")
+    else:
+        ranged = None
+    entries = []
+    for index, target in enumerate(targets):
+        entry: dict[str, Any] = {"mode": "ingress"}
+        if match["ip"]:
+            entry["host_ip"] = match["ip"].strip("[]")
+        entry["target"] = target
+        if published:
+            entry["published"] = str(published[index] if len(published) > 1 else published[0])
+        elif ranged:
+            entry["published"] = ranged
+        entry["protocol"] = (match["protocol"] or "tcp").lower()
+        entries.append(entry)
+    return entries
+
+
+def _absolute(path: str, base: Path) -> str:
+    expanded = os.path.expanduser(path)
+    if os.path.isabs(expanded):
+        return os.path.normpath(expanded)
+    return os.path.normpath(str(base / expanded))
+
+
+def _is_path(source: str) -> bool:
+    return source.startswith((".", "/", "~")) or source in (".", "..") or bool(re.match(r"^[A-Za-z]:[\\/]", source))
+
+
+def parse_volume(spec: Any, base: Path, key: str = "volumes") -> dict[str, Any]:
+    """One short or long service volume → long form."""
+    if isinstance(spec, dict):
+        entry = dict(spec)
+        if "target" not in entry:
+            raise _bad("volume has no target", key, "give target: <path in the container>")
+        if entry.get("type") == "bind" and entry.get("source"):
+            entry["source"] = _absolute(str(entry["source"]), base)
+        if entry.get("type") == "volume" and "volume" not in entry:
+            entry["volume"] = {}
+        return entry
+    if not isinstance(spec, str) or not spec.strip():
+        raise _bad(f"cannot parse volume '{spec}'", key, 'write "SOURCE:TARGET[:ro]" or the long form')
+    parts = spec.split(":")
+    if re.match(r"^[A-Za-z]$", parts[0]) and len(parts) > 1:  # Windows drive letter
+        parts = [parts[0] + ":" + parts[1]] + parts[2:]
+    if len(parts) == 1:
+        return {"type": "volume", "target": parts[0], "volume": {}}
+    if len(parts) > 3 or not parts[1]:
+        raise _bad(f"cannot parse volume '{spec}'", key, 'write "SOURCE:TARGET[:MODE]"')
+    source, target = parts[0], parts[1]
+    if not target.startswith("/") and not re.match(r"^[A-Za-z]:", target):
+        raise _bad(f"volume target '{target}' in '{spec}' is not an absolute path", key,
+                   "the container path must start with /")
+    modes = parts[2].split(",") if len(parts) == 3 else []
+    unknown = [m for m in modes if m not in _VOLUME_MODES]
+    if unknown:
+        raise _bad(f"unknown volume mode '{unknown[0]}' in '{spec}'", key,
+                   "use ro, rw, z, Z, nocopy or a propagation mode")
+    entry: dict[str, Any]
+    if _is_path(source):
+        entry = {"type": "bind", "source": _absolute(source, base), "target": target}
+        bind: dict[str, Any] = {}
+        selinux = next((m for m in modes if m in ("z", "Z")), None)
+        if selinux:
+            bind["selinux"] = selinux
+        propagation = next((m for m in modes if "shared" in m or "slave" in m or "private" in m), None)
+        if propagation:
+            bind["propagation"] = propagation
+        bind["create_host_path"] = True
+        entry["bind"] = bind
+    else:
+        entry = {"type": "volume", "source": source, "target": target,
+                 "volume": {"nocopy": True} if "nocopy" in modes else {}}
+    if "ro" in modes:
+        entry["read_only"] = True
+    return entry
+
+
+def key_values(value: Any, key: str, empty: Any = None) -> dict[str, Any]:
+    """environment / labels / sysctls: list of `K=V` or mapping → mapping of strings."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): _scalar_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        out: dict[str, Any] = {}
+        for item in value:
+            text = str(item)
+            name, sep, val = text.partition("=")
+            out[name] = val if sep else empty
+        return out
+    raise _bad(f"must be a list of KEY=VALUE or a mapping, not {type(value).__name__}", key,
+               "write KEY: value pairs")
+
+
+def _scalar_text(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def command_list(value: Any) -> Any:
+    """command / entrypoint: a string is split like a shell would."""
+    if isinstance(value, str):
+        try:
+            return shlex.split(value)
+        except ValueError:
+            return value.split()
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return value
+
+
+def depends_on(value: Any, key: str) -> dict[str, Any]:
+    if isinstance(value, list):
+        return {str(n): {"condition": "service_started", "required": True} for n in value}
+    if isinstance(value, dict):
+        out = {}
+        for name, spec in value.items():
+            spec = dict(spec or {})
+            spec.setdefault("condition", "service_started")
+            spec.setdefault("required", True)
+            out[str(name)] = spec
+        return out
+    raise _bad("must be a list of service names or a mapping", key, "list the services this one needs")
+
+
+def env_files(value: Any, base: Path) -> list[dict[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        entry = {"path": item, "required": True} if isinstance(item, str) else dict(item)
+        entry["path"] = _absolute(str(entry["path"]), base)
+        entry.setdefault("required", True)
+        out.append(entry)
+    return out
+
+
+def _file_mounts(value: Any) -> list[dict[str, Any]]:
+    return [{"source": v} if isinstance(v, str) else dict(v) for v in value or []]
+
+
+def _string_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
+    """Canonical long form of one service."""
+    key = f"services.{name}"
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise _bad(f"service must be a mapping, not {type(raw).__name__}", key, "indent its keys under it")
+    svc = dict(raw)
+    transforms = {
+        "ports": lambda v: [e for p in (v or []) for e in parse_port(p, f"{key}.ports")],
+        "volumes": lambda v: [parse_volume(x, base, f"{key}.volumes") for x in (v or [])],
+        "environment": lambda v: key_values(v, f"{key}.environment"),
+        "labels": lambda v: key_values(v, f"{key}.labels", ""),
+        "annotations": lambda v: key_values(v, f"{key}.annotations", ""),
+        "sysctls": lambda v: key_values(v, f"{key}.sysctls", ""),
+        "depends_on": lambda v: depends_on(v, f"{key}.depends_on"),
+        "env_file": lambda v: env_files(v, base),
+        "command": command_list,
+        "entrypoint": command_list,
+        "secrets": _file_mounts,
+        "configs": _file_mounts,
+        "expose": lambda v: [str(x) for x in (v or [])],
+        "dns": _string_list,
+        "tmpfs": _string_list,
+        "profiles": _string_list,
+        "networks": lambda v: {str(n): None for n in v} if isinstance(v, list) else v,
+        "extends": lambda v: {"service": v} if isinstance(v, str) else v,
+        "build": lambda v: {"context": v} if isinstance(v, str) else v,
+        "ulimits": lambda v: {k: ({"soft": u, "hard": u} if isinstance(u, int) else u)
+                              for k, u in (v or {}).items()},
+    }
+    for field, transform in transforms.items():
+        if field in svc and not isinstance(svc[field], (Reset, Override)):
+            svc[field] = transform(svc[field])
+        elif field in svc and isinstance(svc[field], Override):
+            svc[field] = Override(transform(svc[field].value))
+    health = svc.get("healthcheck")
+    if isinstance(health, dict) and isinstance(health.get("test"), str):
+        health = dict(health)
+        health["test"] = ["CMD-SHELL", health["test"]]
+        svc["healthcheck"] = health
+    if isinstance(svc.get("extends"), dict) and svc["extends"].get("file"):
+        svc["extends"] = {**svc["extends"], "file": _absolute(str(svc["extends"]["file"]), base)}
+    build = svc.get("build")
+    if isinstance(build, dict) and isinstance(build.get("context"), str) and "://" not in build["context"] \
+            and not build["context"].startswith("git@"):
+        svc["build"] = {**build, "context": _absolute(build["context"], base)}
+    return svc
+
+
+def top_level_resource(raw: Any, base: Path) -> dict[str, Any]:
+    """volumes / networks / secrets / configs entries: `file:` made absolute."""
+    entry = dict(raw or {})
+    if isinstance(entry.get("file"), str):
+        entry["file"] = _absolute(entry["file"], base)
+    return entry

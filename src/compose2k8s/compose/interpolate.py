@@ -1,0 +1,120 @@
+"""Compose variable interpolation: `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`,
+`${VAR?e}`, `${VAR:+a}`, `${VAR+a}`, nested defaults and the `$$` escape.
+
+>>> substitute("${A:-x${B:-y}}-$$A-$C", {"C": "c"})
+'xy-$A-c'
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ComposeError
+
+_NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
+_OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+
+
+class InterpolationError(ComposeError):
+    """A template is malformed or a required variable is unset."""
+
+
+def _braced(text: str, start: int, env: Mapping[str, str]) -> tuple[str, int]:
+    """Expand `${...}` whose body starts at `start`; return value and the index after `}`."""
+    match = _NAME.match(text, start)
+    if not match:
+        raise InterpolationError(f"invalid interpolation format in '{text}'",
+                                 hint="use ${NAME}, ${NAME:-default} or $$ for a literal $")
+    name, pos = match.group(), match.end()
+    if pos < len(text) and text[pos] == "}":
+        return env.get(name, ""), pos + 1
+    operator = next((op for op in _OPERATORS if text.startswith(op, pos)), None)
+    if operator is None:
+        raise InterpolationError(f"invalid interpolation format in '{text}'",
+                                 hint="use ${NAME}, ${NAME:-default} or $$ for a literal $")
+    argument, end = _expand(text, pos + len(operator), env, stop_at_brace=True)
+    present = name in env
+    non_empty = present and env[name] != ""
+    if operator in (":-", "-"):
+        value = env[name] if (non_empty if operator == ":-" else present) else argument
+    elif operator in (":+", "+"):
+        value = argument if (non_empty if operator == ":+" else present) else ""
+    else:
+        if not (non_empty if operator == ":?" else present):
+            raise InterpolationError(
+                f"required variable {name} is missing a value: {argument}".rstrip(": "),
+                hint=f"set {name} in the environment or in .env")
+        value = env[name]
+    return value, end
+
+
+def _expand(text: str, pos: int, env: Mapping[str, str], stop_at_brace: bool) -> tuple[str, int]:
+    out: list[str] = []
+    length = len(text)
+    while pos < length:
+        char = text[pos]
+        if char == "}" and stop_at_brace:
+            return "".join(out), pos + 1
+        if char != "$":
+            nxt = text.find("$", pos)
+            if stop_at_brace:
+                brace = text.find("}", pos)
+                if brace != -1 and (nxt == -1 or brace < nxt):
+                    nxt = brace
+            if nxt == -1:
+                out.append(text[pos:])
+                pos = length
+            else:
+                out.append(text[pos:nxt])
+                pos = nxt
+            continue
+        following = text[pos + 1] if pos + 1 < length else ""
+        if following == "$":
+            out.append("$")
+            pos += 2
+        elif following == "{":
+            value, pos = _braced(text, pos + 2, env)
+            out.append(value)
+        else:
+            match = _NAME.match(text, pos + 1)
+            if match:
+                out.append(env.get(match.group(), ""))
+                pos = match.end()
+            else:
+                out.append("$")
+                pos += 1
+    if stop_at_brace:
+        raise InterpolationError(f"invalid interpolation format in '{text}': missing '}}'",
+                                 hint="close the ${...} expression")
+    return "".join(out), pos
+
+
+def substitute(text: str, env: Mapping[str, str]) -> str:
+    """Expand one string."""
+    if "$" not in text:
+        return text
+    return _expand(text, 0, env, stop_at_brace=False)[0]
+
+
+def interpolate(value: Any, env: Mapping[str, str], path: tuple[str, ...] = ()) -> Any:
+    """Expand every string in `value`; top-level `x-` extensions are left alone.
+
+    Errors carry the key path so the caller can name the line.
+    """
+    if isinstance(value, str):
+        try:
+            return substitute(value, env)
+        except InterpolationError as exc:
+            exc.key = ".".join(path)
+            raise
+    if isinstance(value, dict):
+        return {k: (v if not path and isinstance(k, str) and k.startswith("x-")
+                    else interpolate(v, env, path + (str(k),)))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, env, path + (str(i),)) for i, v in enumerate(value)]
+    from .yamlio import Override, Reset  # local: tags are rare
+    if isinstance(value, (Reset, Override)):
+        return type(value)(interpolate(value.value, env, path))
+    return value

@@ -1,0 +1,200 @@
+"""The normalised Compose project: pydantic models mirroring the Compose specification.
+
+Only the fields compose2k8s reads are typed; other known keys are kept as they are
+(`extra="allow"`) so nothing is lost on the way to the audit.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .units import parse_bytes, parse_duration
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=False)
+
+
+class Port(_Model):
+    target: int = Field(ge=1, le=65535)
+    published: str | None = None
+    protocol: str = "tcp"
+    host_ip: str | None = None
+    mode: str = "ingress"
+    name: str | None = None
+    app_protocol: str | None = None
+
+
+class Mount(_Model):
+    type: Literal["bind", "volume", "tmpfs", "npipe", "cluster", "image"]
+    source: str | None = None
+    target: str
+    read_only: bool = False
+    bind: dict[str, Any] | None = None
+    volume: dict[str, Any] | None = None
+    tmpfs: dict[str, Any] | None = None
+
+
+class Dependency(_Model):
+    condition: Literal["service_started", "service_healthy", "service_completed_successfully"] = "service_started"
+    required: bool = True
+    restart: bool = False
+
+
+class Healthcheck(_Model):
+    test: list[str] | None = None
+    interval: float | None = None
+    timeout: float | None = None
+    start_period: float | None = None
+    start_interval: float | None = None
+    retries: int | None = None
+    disable: bool = False
+
+    @field_validator("interval", "timeout", "start_period", "start_interval", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+
+class EnvFile(_Model):
+    path: str
+    required: bool = True
+    format: str | None = None
+
+
+class FileMount(_Model):
+    source: str
+    target: str | None = None
+    uid: str | None = None
+    gid: str | None = None
+    mode: int | None = None
+
+    @field_validator("uid", "gid", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _octal(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return int(value, 8)
+        return value
+
+
+class ResourceSpec(_Model):
+    cpus: float | None = None
+    memory: int | None = None
+    pids: int | None = None
+
+    @field_validator("memory", mode="before")
+    @classmethod
+    def _bytes(cls, value: Any) -> Any:
+        return None if value is None else parse_bytes(value)
+
+
+class Resources(_Model):
+    limits: ResourceSpec | None = None
+    reservations: ResourceSpec | None = None
+
+
+class Deploy(_Model):
+    mode: str = "replicated"
+    replicas: int | None = Field(default=None, ge=0)
+    resources: Resources | None = None
+    restart_policy: dict[str, Any] | None = None
+    labels: dict[str, str] | None = None
+
+
+class Service(_Model):
+    name: str
+    image: str | None = None
+    build: dict[str, Any] | None = None
+    command: list[str] | None = None
+    entrypoint: list[str] | None = None
+    environment: dict[str, str | None] = Field(default_factory=dict)
+    env_file: list[EnvFile] = Field(default_factory=list)
+    labels: dict[str, str] = Field(default_factory=dict)
+    ports: list[Port] = Field(default_factory=list)
+    expose: list[str] = Field(default_factory=list)
+    volumes: list[Mount] = Field(default_factory=list)
+    volumes_from: list[str] = Field(default_factory=list)
+    depends_on: dict[str, Dependency] = Field(default_factory=dict)
+    healthcheck: Healthcheck | None = None
+    deploy: Deploy | None = None
+    restart: str | None = None
+    secrets: list[FileMount] = Field(default_factory=list)
+    configs: list[FileMount] = Field(default_factory=list)
+    profiles: list[str] = Field(default_factory=list)
+    networks: dict[str, Any] | None = None
+    hostname: str | None = None
+    container_name: str | None = None
+    links: list[str] = Field(default_factory=list)
+    user: str | None = None
+    working_dir: str | None = None
+    read_only: bool = False
+    privileged: bool = False
+    cap_add: list[str] = Field(default_factory=list)
+    cap_drop: list[str] = Field(default_factory=list)
+    security_opt: list[str] = Field(default_factory=list)
+    tmpfs: list[str] = Field(default_factory=list)
+    extra_hosts: list[str] | dict[str, Any] = Field(default_factory=list)
+    stop_grace_period: float | None = None
+    init: bool | None = None
+    tty: bool = False
+    stdin_open: bool = False
+    shm_size: int | None = None
+    sysctls: dict[str, str] = Field(default_factory=dict)
+    mem_limit: int | None = None
+    mem_reservation: int | None = None
+    cpus: float | None = None
+    scale: int | None = Field(default=None, ge=0)
+    pull_policy: str | None = None
+
+    @field_validator("stop_grace_period", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return None if value is None else parse_duration(value)
+
+    @field_validator("shm_size", "mem_limit", "mem_reservation", mode="before")
+    @classmethod
+    def _bytes(cls, value: Any) -> Any:
+        return None if value is None else parse_bytes(value)
+
+    @field_validator("user", mode="before")
+    @classmethod
+    def _user(cls, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    @property
+    def replicas(self) -> int:
+        if self.deploy and self.deploy.replicas is not None:
+            return self.deploy.replicas
+        return self.scale if self.scale is not None else 1
+
+
+class TopLevelResource(_Model):
+    name: str | None = None
+    external: bool | dict[str, Any] | None = None
+    file: str | None = None
+    environment: str | None = None
+    content: str | None = None
+    driver: str | None = None
+    driver_opts: dict[str, Any] | None = None
+    labels: dict[str, str] | list[str] | None = None
+
+
+class ComposeProject(_Model):
+    name: str
+    working_dir: Path
+    files: list[Path]
+    services: dict[str, Service]
+    volumes: dict[str, TopLevelResource] = Field(default_factory=dict)
+    networks: dict[str, TopLevelResource] = Field(default_factory=dict)
+    secrets: dict[str, TopLevelResource] = Field(default_factory=dict)
+    configs: dict[str, TopLevelResource] = Field(default_factory=dict)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=dict, exclude=True)
+    warnings: list[str] = Field(default_factory=list, exclude=True)

@@ -86,7 +86,12 @@ def parse_port(spec: Any, key: str = "ports") -> list[dict[str, Any]]:
     return entries
 
 
+_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
+
+
 def _absolute(path: str, base: Path) -> str:
+    if _WINDOWS_PATH.match(path):
+        return path  # a Windows host path: kept as written, as Compose does on Linux
     expanded = os.path.expanduser(path)
     if os.path.isabs(expanded):
         return os.path.normpath(expanded)
@@ -95,6 +100,18 @@ def _absolute(path: str, base: Path) -> str:
 
 def _is_path(source: str) -> bool:
     return source.startswith((".", "/", "~")) or source in (".", "..") or bool(re.match(r"^[A-Za-z]:[\\/]", source))
+
+
+def _split_volume(spec: str) -> list[str]:
+    """Split SOURCE:TARGET[:MODE], keeping Windows drive letters (`C:\\x`) whole."""
+    parts: list[str] = []
+    for piece in spec.split(":"):
+        if parts and re.fullmatch(r"[A-Za-z]", parts[-1]) and piece[:1] in ("\\", "/") and (
+                len(parts) == 1 or len(parts) == 2):
+            parts[-1] += ":" + piece
+        else:
+            parts.append(piece)
+    return parts
 
 
 def parse_volume(spec: Any, base: Path, key: str = "volumes") -> dict[str, Any]:
@@ -110,9 +127,7 @@ def parse_volume(spec: Any, base: Path, key: str = "volumes") -> dict[str, Any]:
         return entry
     if not isinstance(spec, str) or not spec.strip():
         raise _bad(f"cannot parse volume '{spec}'", key, 'write "SOURCE:TARGET[:ro]" or the long form')
-    parts = spec.split(":")
-    if re.match(r"^[A-Za-z]$", parts[0]) and len(parts) > 1:  # Windows drive letter
-        parts = [parts[0] + ":" + parts[1]] + parts[2:]
+    parts = _split_volume(spec)
     if len(parts) == 1:
         return {"type": "volume", "target": parts[0], "volume": {}}
     if len(parts) > 3 or not parts[1]:
@@ -151,7 +166,7 @@ def key_values(value: Any, key: str, empty: Any = None) -> dict[str, Any]:
     if value is None:
         return {}
     if isinstance(value, dict):
-        return {str(k): _scalar_text(v) for k, v in value.items()}
+        return {str(k): empty if v is None else _scalar_text(v) for k, v in value.items()}
     if isinstance(value, list):
         out: dict[str, Any] = {}
         for item in value:
@@ -210,6 +225,14 @@ def env_files(value: Any, base: Path) -> list[dict[str, Any]]:
     return out
 
 
+def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 def _file_mounts(value: Any) -> list[dict[str, Any]]:
     return [{"source": v} if isinstance(v, str) else dict(v) for v in value or []]
 
@@ -229,7 +252,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         raise _bad(f"service must be a mapping, not {type(raw).__name__}", key, "indent its keys under it")
     svc = dict(raw)
     transforms = {
-        "ports": lambda v: [e for p in (v or []) for e in parse_port(p, f"{key}.ports")],
+        "ports": lambda v: _unique([e for p in (v or []) for e in parse_port(p, f"{key}.ports")]),
         "volumes": lambda v: [parse_volume(x, base, f"{key}.volumes") for x in (v or [])],
         "environment": lambda v: key_values(v, f"{key}.environment"),
         "labels": lambda v: key_values(v, f"{key}.labels", ""),

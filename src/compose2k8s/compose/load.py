@@ -118,7 +118,7 @@ def _check_top_level(data: dict, file: str) -> None:
         if not isinstance(key, str):
             raise ComposeError(f"top-level key {key!r} is not a string", file=file, hint="quote it")
         if key not in allowed and not key.startswith("x-"):
-            raise ComposeError(f"unknown top-level key '{key}'", file=file, key=key,
+            raise ComposeError(f"unknown top-level key '{key}'", key=key,
                                hint=_suggest(key, list(allowed)))
 
 
@@ -147,8 +147,8 @@ def _load_file(path: Path, base: Path, ctx: _Context) -> dict:
     name = str(path)
     data = ctx.read(path)
     _check_v1(data, name)
-    _check_top_level(data, name)
     try:
+        _check_top_level(data, name)
         data = interpolate(data, ctx.env)
         data = _canonical_file(data, base, name)
         _resolve_extends(data["services"], path, base, ctx)
@@ -289,9 +289,11 @@ def _check_services(services: dict, data: dict) -> None:
             if key not in allowed and not str(key).startswith("x-"):
                 raise ComposeError(f"unknown key '{key}' in service '{name}'", key=f"services.{name}.{key}",
                                    hint=_suggest(str(key), list(allowed)))
-        if not svc.get("image") and not svc.get("build"):
+        if not svc.get("image") and "build" not in svc and "provider" not in svc:
             raise ComposeError(f"service '{name}' has neither image nor build", key=f"services.{name}",
                                hint="add image: <name:tag>")
+        _check_networks(name, svc, data)
+        _check_develop(name, svc)
         for dep in svc.get("depends_on") or {}:
             if dep not in services:
                 raise ComposeError(f"depends on unknown service '{dep}'", key=f"services.{name}.depends_on",
@@ -309,6 +311,51 @@ def _check_services(services: dict, data: dict) -> None:
                                        f"under the top-level {section}:", key=f"services.{name}.{section}",
                                        hint=f"declare it: {section}: {{{ref.get('source')}: {{file: ./path}}}}")
     _check_cycles(services)
+
+
+def _check_networks(name: str, svc: dict, data: dict) -> None:
+    declared = set(data.get("networks") or {}) | {"default"}
+    networks = svc.get("networks") or {}
+    if networks and svc.get("network_mode"):
+        raise ComposeError("network_mode and networks are mutually exclusive", key=f"services.{name}",
+                           hint="keep one of them")
+    for network in networks:
+        if network not in declared:
+            raise ComposeError(f"uses network '{network}', which is not declared under the top-level networks:",
+                               key=f"services.{name}.networks",
+                               hint=f"add networks: {{{network}: {{}}}} at the top level")
+
+
+def _check_develop(name: str, svc: dict) -> None:
+    for index, watch in enumerate((svc.get("develop") or {}).get("watch") or []):
+        missing = [k for k in ("path", "action") if k not in (watch or {})]
+        if missing:
+            raise ComposeError(f"develop.watch entry {index} misses '{missing[0]}'",
+                               key=f"services.{name}.develop.watch", hint="give path: and action:")
+
+
+def _check_sources(data: dict) -> None:
+    wanted = {"secrets": ("file", "environment"), "configs": ("file", "environment", "content")}
+    for section, sources in wanted.items():
+        for name, entry in (data.get(section) or {}).items():
+            if not entry.get("external") and not any(entry.get(k) is not None for k in sources):
+                raise ComposeError(f"{section[:-1]} '{name}' must declare one of {', '.join(sources)} or external",
+                                   key=f"{section}.{name}", hint="e.g. file: ./secret.txt")
+
+
+def _implicit_dependencies(services: dict) -> None:
+    """links, volumes_from and `service:` namespace modes imply depends_on, as in Compose."""
+    for svc in services.values():
+        implied = [str(link).split(":")[0] for link in svc.get("links") or []]
+        implied += [str(v).split(":")[0] for v in svc.get("volumes_from") or [] if not str(v).startswith("container:")]
+        for key in ("network_mode", "ipc", "pid"):
+            value = str(svc.get(key) or "")
+            if value.startswith("service:"):
+                implied.append(value.split(":", 1)[1])
+        for dep in implied:
+            deps = svc.setdefault("depends_on", {})
+            if dep not in deps:
+                deps[dep] = {"condition": "service_started", "required": True}
 
 
 def _check_cycles(services: dict) -> None:
@@ -423,7 +470,9 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
     try:
         profiles = set(options.profiles) or {p for p in env.get("COMPOSE_PROFILES", "").split(",") if p}
         data["services"] = _apply_profiles(data["services"] or {}, profiles)
+        _implicit_dependencies(data["services"])
         _check_services(data["services"], data)
+        _check_sources(data)
         _check_files(data)
         _resolve_environment(data["services"], env)
         _defaults(data["services"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .units import parse_bytes, parse_duration
 
@@ -27,14 +27,38 @@ class Port(_Model):
     app_protocol: str | None = None
 
 
-class Mount(_Model):
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TmpfsOptions(_Strict):
+    size: int | None = Field(default=None, ge=0)
+    mode: int | None = None
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip().lstrip("-").isdigit():
+            return parse_bytes(value)
+        return value
+
+
+class Mount(_Strict):
     type: Literal["bind", "volume", "tmpfs", "npipe", "cluster", "image"]
+    consistency: str | None = None
+    image: dict[str, Any] | None = None
     source: str | None = None
     target: str
     read_only: bool = False
     bind: dict[str, Any] | None = None
     volume: dict[str, Any] | None = None
-    tmpfs: dict[str, Any] | None = None
+    tmpfs: TmpfsOptions | None = None
+
+    @model_validator(mode="after")
+    def _bind_source(self) -> "Mount":
+        if self.type == "bind" and not self.source:
+            raise ValueError("a bind mount needs a source")
+        return self
 
 
 class Dependency(_Model):
@@ -84,10 +108,25 @@ class FileMount(_Model):
         return value
 
 
-class ResourceSpec(_Model):
+class ResourceSpec(_Strict):
     cpus: float | None = None
     memory: int | None = None
     pids: int | None = None
+    devices: list[dict[str, Any]] | None = None
+    generic_resources: list[dict[str, Any]] | None = None
+
+    @field_validator("devices")
+    @classmethod
+    def _devices(cls, value: Any) -> Any:
+        for device in value or []:
+            if "count" in device and "device_ids" in device:
+                raise ValueError('"count" and "device_ids" are exclusive')
+            if not device.get("capabilities"):
+                raise ValueError("a device request needs capabilities")
+            count = device.get("count")
+            if isinstance(count, str) and count != "all" and not count.isdigit():
+                raise ValueError(f"count must be a number or 'all', not '{count}'")
+        return value
 
     @field_validator("memory", mode="before")
     @classmethod
@@ -95,7 +134,7 @@ class ResourceSpec(_Model):
         return None if value is None else parse_bytes(value)
 
 
-class Resources(_Model):
+class Resources(_Strict):
     limits: ResourceSpec | None = None
     reservations: ResourceSpec | None = None
 
@@ -106,6 +145,12 @@ class Deploy(_Model):
     resources: Resources | None = None
     restart_policy: dict[str, Any] | None = None
     labels: dict[str, str] | None = None
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _labels(cls, value: Any) -> Any:
+        from .canonical import key_values
+        return key_values(value, "deploy.labels", "")
 
 
 class Service(_Model):

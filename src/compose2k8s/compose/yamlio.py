@@ -21,7 +21,9 @@ try:  # libyaml when present: several times faster on big files
 except AttributeError:  # pragma: no cover - depends on the pyyaml build
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
 
-MAX_EXPANDED_NODES = 2_000_000
+MAX_EXPANDED_NODES = 5_000_000
+ALIAS_EXPANSION_FLOOR = 100_000  # below this, aliases may expand freely
+ALIAS_EXPANSION_RATIO = 20  # above the floor: expanded values per written value
 MAX_DEPTH = 200
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 
@@ -64,11 +66,24 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
     return size
 
 
+def _check_expansion(node: yaml.Node) -> None:
+    memo: dict[int, int] = {}
+    total = _expanded_size(node, memo, 0)
+    if total > ALIAS_EXPANSION_FLOOR and total > ALIAS_EXPANSION_RATIO * len(memo):
+        raise ComposeError(
+            f"YAML aliases expand {len(memo):,} written values into {total:,}",
+            line=node.start_mark.line + 1,
+            hint="this looks like an alias bomb; use fewer nested aliases")
+
+
 class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """SafeLoader that refuses duplicate keys and bounds alias expansion."""
+    """SafeLoader with YAML 1.2 scalars that refuses duplicate and non-string keys and
+    bounds alias expansion."""
+
+    yaml_implicit_resolvers: dict = {}
 
     def construct_document(self, node: yaml.Node) -> Any:
-        _expanded_size(node, {}, 0)
+        _check_expansion(node)
         return super().construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -78,6 +93,10 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                 continue
             if isinstance(key_node, yaml.ScalarNode):
                 key = key_node.value
+                if key_node.tag in _NON_STRING_KEY_TAGS:
+                    raise ComposeError(
+                        f"non-string key {key!r}", line=key_node.start_mark.line + 1, key=str(key),
+                        hint=f'quote it: "{key}"')
                 if key in seen:
                     raise ComposeError(
                         f"duplicate key '{key}' (first at line {seen[key]})",
@@ -104,6 +123,47 @@ def _construct_any(loader: ComposeLoader, node: yaml.Node) -> Any:
     return None if value in ("", "null", "~") and node.style is None else value
 
 
+_NON_STRING_KEY_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                        "tag:yaml.org,2002:null"}
+
+
+def _yaml_12_resolvers() -> None:
+    """Resolve plain scalars as YAML 1.2 (what Docker Compose's parser uses).
+
+    PyYAML follows YAML 1.1, where `80:80` is a base-60 number and `yes`/`on` are
+    booleans; in Compose they are strings.
+    """
+    import re
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+        ComposeLoader.yaml_implicit_resolvers[first] = [
+            (tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    ComposeLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    ComposeLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"))
+    ComposeLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                   r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
+
+
+_yaml_12_resolvers()
+
+
+def _construct_int(loader: ComposeLoader, node: yaml.ScalarNode) -> int:
+    """YAML 1.2 integers, plus 1.1 octals like `0440` that Compose's parser still reads."""
+    text = node.value
+    if text.startswith(("0o", "0x")):
+        return int(text, 0)
+    if len(text) > 1 and text.startswith("0") and text.isdigit() and set(text) <= set("01234567"):
+        return int(text, 8)
+    return int(text)
+
+
+ComposeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 ComposeLoader.add_constructor("!reset", _construct_reset)
 ComposeLoader.add_constructor("!override", _construct_override)
 

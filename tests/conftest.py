@@ -1,0 +1,53 @@
+"""Shared test helpers: paths, the CLI runner, throwaway compose projects."""
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """Write files into a temporary project folder: project({"compose.yaml": "..."})."""
+    def write(files: dict[str, str | bytes]) -> Path:
+        for name, content in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content))
+        return tmp_path
+    return write
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in-process; returns (exit_code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from compose2k8s.cli import app
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+        if cwd:
+            monkeypatch.chdir(cwd)
+        runner = CliRunner()
+        result = runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _clean_compose_env(monkeypatch: pytest.MonkeyPatch):
+    for name in list(os.environ):
+        if name.startswith("COMPOSE_"):
+            monkeypatch.delenv(name, raising=False)

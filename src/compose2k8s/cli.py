@@ -64,6 +64,21 @@ def config(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = N
         typer.echo(yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True), nl=False)
 
 
+@app.command()
+def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or one kustomization folder.")]) -> None:
+    """Render each kustomization (kubectl kustomize) and check every object against strict schemas."""
+    from .validate import validate_tree
+    if not directory.is_dir():
+        _fail(FileNotFoundError(f"{directory}: not a folder"))
+    report = validate_tree(directory)
+    for label, objects in report.rendered.items():
+        typer.echo(f"{label}: {len(objects)} objects rendered")
+    for problem in report.problems:
+        typer.echo(f"invalid: {problem}", err=True)
+    typer.echo("valid" if report.ok else f"{len(report.problems)} problem(s)")
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

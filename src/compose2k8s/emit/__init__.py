@@ -1,0 +1,1 @@
+"""From the plan to Kubernetes objects, files and a Kustomize tree."""

@@ -1,0 +1,93 @@
+"""The Plan (IR): workloads, Services, claims, config, secrets, diagnostics, traces.
+
+A workload keeps its pod spec as plain Kubernetes-shaped dicts (camelCase, as
+lightkube does), so lowering is a straight dump.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..compose.model import ComposeProject, Service
+from ..diagnostics import Diagnostic, Severity, Trace
+from ..options import ConvertOptions
+
+
+@dataclass
+class PortSpec:
+    port: int
+    protocol: str  # TCP / UDP / SCTP
+    name: str
+    published: str | None = None
+    host_ip: str | None = None
+
+
+@dataclass
+class Workload:
+    service: Service
+    name: str
+    kind: str = "Deployment"
+    replicas: int = 1
+    ports: list[PortSpec] = field(default_factory=list)
+    container: dict[str, Any] = field(default_factory=dict)
+    pod: dict[str, Any] = field(default_factory=dict)
+    init_containers: list[dict[str, Any]] = field(default_factory=list)
+    volumes: list[dict[str, Any]] = field(default_factory=list)
+    claim_templates: list[dict[str, Any]] = field(default_factory=list)
+    annotations: dict[str, str] = field(default_factory=dict)
+    job: dict[str, Any] = field(default_factory=dict)  # backoffLimit, schedule, restartPolicy
+    client_service: str | None = None
+    headless_service: str | None = None
+
+    @property
+    def listens(self) -> bool:
+        return bool(self.ports)
+
+
+@dataclass
+class SecretData:
+    """A Secret whose values stay in memory until they are encrypted."""
+
+    name: str
+    service: str
+    data: dict[str, bytes]
+    type: str = "Opaque"
+    placeholder: bool = False
+
+
+@dataclass
+class Plan:
+    project: ComposeProject
+    options: ConvertOptions
+    name: str
+    workloads: dict[str, Workload] = field(default_factory=dict)
+    objects: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (folder, object)
+    secrets: list[SecretData] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    traces: list[Trace] = field(default_factory=list)
+
+    def warn(self, service: str, key: str, code: str, message: str, hint: str = "",
+             severity: Severity = "warning") -> None:
+        self.diagnostics.append(Diagnostic(service, key, code, message, hint, severity))
+
+    def trace(self, service: str, key: str, target: str) -> None:
+        self.traces.append(Trace(service, key, target))
+
+    def add(self, folder: str, obj: dict[str, Any]) -> None:
+        self.objects.append((folder, obj))
+
+    def labels(self, workload: Workload) -> dict[str, str]:
+        """The pod labels of a workload (recommended app.kubernetes.io labels)."""
+        return {**self.selector(workload),
+                "app.kubernetes.io/component": workload.kind.lower(),
+                "app.kubernetes.io/part-of": self.name,
+                "app.kubernetes.io/managed-by": "compose2k8s"}
+
+    def selector(self, workload: Workload) -> dict[str, str]:
+        """Small, stable selector: name and instance."""
+        return {"app.kubernetes.io/name": workload.name, "app.kubernetes.io/instance": self.name}
+
+    def meta(self, name: str, workload: Workload | None = None, **extra: Any) -> dict[str, Any]:
+        labels = self.labels(workload) if workload else {"app.kubernetes.io/part-of": self.name,
+                                                         "app.kubernetes.io/managed-by": "compose2k8s"}
+        return {"name": name, "labels": labels, **extra}

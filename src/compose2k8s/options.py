@@ -1,0 +1,123 @@
+"""Conversion options: flags, `compose2k8s.yaml` beside the compose file, or an
+`x-compose2k8s` block in it. Every field is documented; errors name the field.
+
+>>> ConvertOptions(overlays=["dev"]).overlays
+['dev']
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import OptionsError
+
+OVERLAYS = ("dev", "staging", "prod")
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceNames(_Options):
+    """Kubernetes Service names for one compose service (default: the compose name)."""
+
+    client: str | None = Field(None, description="ClusterIP Service clients use (e.g. postgresql-service).")
+    headless: str | None = Field(None, description="Headless Service of a StatefulSet (e.g. postgresql-headless).")
+
+
+class HttpProbe(_Options):
+    """An HTTP probe that replaces the one derived from the healthcheck."""
+
+    path: str = Field(description="Request path, e.g. /health.")
+    port: int | None = Field(None, description="Container port; default: the service's first port.")
+    initial_delay_seconds: int | None = Field(None, description="initialDelaySeconds.")
+    period_seconds: int | None = Field(None, description="periodSeconds.")
+
+
+class ProbeOverrides(_Options):
+    """Probe overrides for one service (the guide's /health liveness and /ready readiness)."""
+
+    liveness: HttpProbe | None = Field(None, description="livenessProbe (restart when failing).")
+    readiness: HttpProbe | None = Field(None, description="readinessProbe (route traffic only when passing).")
+
+
+class Storage(_Options):
+    """Storage classes per overlay and claim sizes."""
+
+    class_by_overlay: dict[str, str] = Field(
+        default_factory=lambda: {"dev": "local-storage"},
+        description="storageClassName per overlay; dev defaults to Kind's local-storage.")
+    rwx_class_by_overlay: dict[str, str] = Field(
+        default_factory=dict, description="storageClassName for ReadWriteMany claims per overlay (e.g. efs-sc).")
+    sizes: dict[str, str] = Field(default_factory=dict, description="Claim size per compose volume name.")
+    default_size: str = Field("1Gi", description="Size of claims with no label or entry in sizes.")
+
+
+class Registry(_Options):
+    """Private registry settings."""
+
+    ecr_pull_secret: str = Field("ecr-registry-secret", description="imagePullSecret name for AWS ECR images.")
+    refresher_schedule: str = Field("0 */8 * * *", description="ECR token refresher schedule (tokens live 12 h).")
+    refresher_image: str = Field("alpine/k8s:1.30.6", description="Pinned image with the AWS CLI and kubectl.")
+    public_hosts: list[str] = Field(
+        default_factory=lambda: ["docker.io", "registry-1.docker.io", "ghcr.io", "quay.io", "registry.k8s.io",
+                                 "gcr.io", "mcr.microsoft.com", "public.ecr.aws", "docker.elastic.co", "lscr.io"],
+        description="Registry hosts that need no pull secret.")
+
+
+class ConvertOptions(_Options):
+    """Everything that steers a conversion besides the compose files."""
+
+    project_name: str | None = Field(None, description="Project name (default: the compose project's name).")
+    namespace: str | None = Field(None, description="Namespace prefix; overlays use <namespace>-<overlay>.")
+    overlays: list[Literal["dev", "staging", "prod"]] = Field(
+        default_factory=lambda: list(OVERLAYS), description="Which overlays to write.")
+    profiles: list[str] = Field(default_factory=list, description="Compose profiles to enable.")
+    env_files: list[Path] = Field(default_factory=list, description="Env files used instead of .env.")
+    service_names: dict[str, ServiceNames] = Field(
+        default_factory=dict, description="Service renames per compose service; clients' env values follow.")
+    probes: dict[str, ProbeOverrides] = Field(default_factory=dict, description="Probe overrides per service.")
+    storage: Storage = Field(default_factory=Storage, description="Storage classes and sizes.")
+    ingress_hosts: dict[str, str] = Field(
+        default_factory=dict, description="Ingress host per service for staging and prod (default <svc>.example.com).")
+    ingress_class: str | None = Field(None, description="ingressClassName for staging and prod.")
+    tls_issuer: str | None = Field(None, description="cert-manager ClusterIssuer for prod TLS (annotation).")
+    prod_replicas: dict[str, int] = Field(default_factory=dict, description="Replicas in prod per service "
+                                          "(stateless default 2).")
+    node_ports: dict[str, int] = Field(default_factory=dict, description="Fixed dev nodePort per published port "
+                                       "(key '<service>:<published>').")
+    registry: Registry = Field(default_factory=Registry, description="Private registry settings.")
+    secrets: Literal["sops", "ksops", "flux", "placeholder"] = Field(
+        "sops", description="How Secrets are written: SOPS files beside the tree (default), a KSOPS "
+                            "generator, Flux-decrypted resources, or REPLACE_ME placeholders.")
+    age_recipients: list[str] = Field(default_factory=list, description="age recipients for SOPS.")
+    allow_outside_project: bool = Field(False, description="Allow files outside the project folder.")
+    allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes.")
+
+    @field_validator("namespace", "project_name")
+    @classmethod
+    def _dns(cls, value: str | None) -> str | None:
+        import re
+        if value is not None and not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", value):
+            raise ValueError(f"'{value}' is not a DNS label (lowercase letters, digits and '-')")
+        return value
+
+
+def options_from_mapping(data: dict[str, Any], source: str) -> ConvertOptions:
+    """Validate an options mapping; errors name the field and the source file."""
+    try:
+        return ConvertOptions.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise OptionsError(first["msg"], file=source, key=key,
+                           hint="see `compose2k8s options` or README's options table") from None
+
+
+def merge_options(base: ConvertOptions, overrides: dict[str, Any]) -> ConvertOptions:
+    """Options with the fields given on the command line replaced."""
+    data = base.model_dump(exclude_unset=True)
+    data.update({k: v for k, v in overrides.items() if v not in (None, [], {})})
+    return options_from_mapping(data, "command line")

@@ -1,0 +1,21 @@
+"""Mapping passes, each Plan → Plan. The order lives here and nowhere else."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..ir.model import Plan
+from . import containers, probes, services, unsupported, workloads
+
+PASSES: tuple[Callable[[Plan], Plan], ...] = (
+    workloads.run,
+    services.run,
+    containers.run,
+    probes.run,
+    unsupported.run,
+)
+
+
+def run_all(plan: Plan) -> Plan:
+    for step in PASSES:
+        plan = step(plan)
+    return plan

@@ -1,0 +1,35 @@
+"""Text rules Kubernetes applies to command, args and env values.
+
+>>> escape_expansion(["sh", "-c", "echo $(date) $$HOME"])
+['sh', '-c', 'echo $$(date) $$$HOME']
+"""
+from __future__ import annotations
+
+import math
+
+
+def escape_expansion(argv: list[str]) -> list[str]:
+    """Kubernetes expands `$(VAR)` and turns `$$` into `$`: escape both so argv runs as written."""
+    return [a.replace("$$", "$$$").replace("$(", "$$(") if "$" in a else a for a in argv]
+
+
+def seconds(value: float | None, minimum: int = 1) -> int | None:
+    """Whole seconds, rounded up, at least `minimum` (probe fields reject 0)."""
+    if value is None:
+        return None
+    return max(minimum, math.ceil(value))
+
+
+def quantity_memory(num_bytes: int) -> str:
+    """Bytes as a Kubernetes quantity: 536870912 → 512Mi."""
+    for suffix, power in (("Ti", 4), ("Gi", 3), ("Mi", 2), ("Ki", 1)):
+        unit = 1024 ** power
+        if num_bytes >= unit and num_bytes % unit == 0:
+            return f"{num_bytes // unit}{suffix}"
+    return str(num_bytes)
+
+
+def quantity_cpu(cpus: float) -> str:
+    """CPUs as a Kubernetes quantity: 0.5 → 500m, 2 → 2."""
+    millis = round(cpus * 1000)
+    return str(millis // 1000) if millis % 1000 == 0 else f"{millis}m"

@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/compose2k8s convert fixtures/compose/cptm8/docker-compose.yml -o k8s --force
+	$(BIN)/compose2k8s convert fixtures/compose/cptm8/docker-compose.yml -o k8s
 	$(BIN)/compose2k8s validate k8s
 
 test: $(STAMP)

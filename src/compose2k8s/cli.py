@@ -64,6 +64,58 @@ def config(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = N
         typer.echo(yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True), nl=False)
 
 
+def _print_diagnostics(diagnostics) -> None:  # noqa: ANN001
+    for diagnostic in diagnostics:
+        if diagnostic.severity == "warning":
+            typer.echo(str(diagnostic), err=True)
+    infos = sum(1 for d in diagnostics if d.severity == "info")
+    if infos:
+        typer.echo(f"({infos} informational notes: see `compose2k8s audit`)", err=True)
+
+
+@app.command()
+def convert(
+    files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = None, env_file: EnvFileOpt = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder.")] = None,
+    namespace: Annotated[Optional[str], typer.Option(help="Namespace prefix (overlays add -dev, …).")] = None,
+    overlays: Annotated[Optional[str], typer.Option(help="Comma-separated overlays: dev,staging,prod.")] = None,
+    secrets: Annotated[Optional[str], typer.Option(help="sops | ksops | flux | placeholder")] = None,
+    age: Annotated[Optional[list[str]], typer.Option("--age", help="age recipient (repeatable).")] = None,
+    allow_outside_project: Annotated[bool, typer.Option(help="Read files outside the project folder.")] = False,
+    stdout: Annotated[bool, typer.Option("--stdout", help="Print the files instead of writing them.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Convert and report; write nothing.")] = False,
+    force: Annotated[bool, typer.Option(help="Write into a non-empty folder we did not create.")] = False,
+) -> None:
+    """Convert compose files into base/ + overlays/{dev,staging,prod}/ (+ secrets/)."""
+    from .api import convert as run_convert
+    from .errors import Compose2K8sError
+    from .options import ConvertOptions
+    if output is None and not (stdout or dry_run):
+        _fail(ValueError("give -o DIR, --stdout or --dry-run"))
+    given: dict = {"profiles": profile, "env_files": env_file, "namespace": namespace, "secrets": secrets,
+                   "age_recipients": age,
+                   "overlays": [o.strip() for o in overlays.split(",") if o.strip()] if overlays else None}
+    if allow_outside_project:
+        given["allow_outside_project"] = True
+    try:
+        options = ConvertOptions.model_validate({k: v for k, v in given.items() if v not in (None, [])})
+    except Exception as exc:  # noqa: BLE001 - pydantic's error, shown as one line
+        _fail(ValueError(f"invalid option: {str(exc).splitlines()[-2].strip() if chr(10) in str(exc) else exc}"))
+    try:
+        result = run_convert(_files(files, file), options)
+        if stdout:
+            for path, text in result.files.items():
+                typer.echo(f"# --- {path}\n{text}", nl=False)
+        elif not dry_run:
+            result.write(output, force=force)
+    except Compose2K8sError as exc:
+        _fail(exc)
+    _print_diagnostics(result.diagnostics)
+    kinds = ", ".join(f"{n} {k}" for k, n in result.summary().items())
+    where = "printed" if stdout else ("not written (dry run)" if dry_run else f"written to {output}")
+    typer.echo(f"{len(result.files)} files {where}: {kinds}", err=stdout)
+
+
 @app.command()
 def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or one kustomization folder.")]) -> None:
     """Render each kustomization (kubectl kustomize) and check every object against strict schemas."""
@@ -86,3 +138,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard: a bug, reported without a traceback
+        import os
+        if os.environ.get("COMPOSE2K8S_DEBUG"):
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}\n  hint: this is a compose2k8s bug; "
+                   "rerun with COMPOSE2K8S_DEBUG=1 for details and report it", err=True)
+        sys.exit(3)

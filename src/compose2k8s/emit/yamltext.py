@@ -21,7 +21,7 @@ class _Literal(str):
 
 
 def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
 
 
 class _Out(_Dumper):  # type: ignore[misc,valid-type]

@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import containers, probes, services, unsupported, workloads
+from . import containers, probes, services, unsupported, volumes, workloads
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
     services.run,
     containers.run,
     probes.run,
+    volumes.run,
     unsupported.run,
 )
 

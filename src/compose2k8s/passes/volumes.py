@@ -1,0 +1,288 @@
+"""Volumes: named volumes and bind folders → claims (shared ones ReadWriteMany), single
+files → ConfigMaps (writable ones through the guide's emptyDir copy), tmpfs and
+anonymous volumes → emptyDir, `configs:` → ConfigMaps, host system paths → diagnostics.
+"""
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..compose.model import Mount
+from ..ir.model import Plan, Workload
+from ..names import config_key, dns_label
+from ..project_files import inside, read_project_file
+from .kube_text import quantity_memory
+
+HOST_SYSTEM_PATHS = ("/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/var/run/docker.sock",
+                     "/run/docker.sock", "/var/lib/docker", "/var/run", "/run", "/var/log", "/tmp", "/root",
+                     "/home", "/usr", "/bin", "/sbin", "/lib", "/var/lib/kubelet", "/var/lib/containerd")
+COPY_IMAGE = "busybox:1.36.1"
+SIZE_LABELS = ("compose2k8s.size", "kompose.volume.size")
+
+
+@dataclass
+class _Use:
+    service: str
+    mount: Mount
+
+
+@dataclass
+class _Storage:
+    key: tuple[str, str]
+    uses: list[_Use] = field(default_factory=list)
+
+
+def _mounts_with_volumes_from(plan: Plan, name: str, seen: tuple[str, ...] = ()) -> list[Mount]:
+    svc = plan.project.services[name]
+    mounts = list(svc.volumes)
+    for ref in svc.volumes_from:
+        source, _, mode = ref.partition(":")
+        if source.startswith("container") or source not in plan.project.services or source in seen:
+            plan.warn(name, "volumes_from", "volumes-from", f"volumes_from {ref} cannot be resolved",
+                      "name a compose service")
+            continue
+        for mount in _mounts_with_volumes_from(plan, source, seen + (name,)):
+            mounts.append(mount.model_copy(update={"read_only": mount.read_only or mode == "ro"}))
+        plan.trace(name, "volumes_from", f"the mounts of {source}")
+    return mounts
+
+
+def _is_host_system(path: str) -> bool:
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in HOST_SYSTEM_PATHS if p != "/") \
+        or path == "/"
+
+
+def _size(plan: Plan, volume: str) -> str:
+    top = plan.project.volumes.get(volume)
+    labels = top.labels if top and isinstance(top.labels, dict) else {}
+    return next((labels[k] for k in SIZE_LABELS if k in labels), None) or plan.options.storage.sizes.get(
+        volume, plan.options.storage.default_size)
+
+
+def _claim(plan: Plan, name: str, mode: str, size: str, owner: Workload | None) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": plan.meta(name, owner),
+            "spec": {"accessModes": [mode], "resources": {"requests": {"storage": size}}}}
+
+
+def _mount(w: Workload, volume: dict[str, Any], mount: dict[str, Any]) -> None:
+    if not any(v["name"] == volume["name"] for v in w.volumes):
+        w.volumes.append(volume)
+    w.container.setdefault("volumeMounts", []).append(mount)
+
+
+def _claim_name(plan: Plan, storage: _Storage, taken: set[str]) -> str:
+    kind, source = storage.key
+    if kind == "volume":
+        base = dns_label(source)
+    else:
+        writer = next((u.service for u in storage.uses if not u.mount.read_only), storage.uses[0].service)
+        leaf = dns_label(Path(source).name or "data")
+        base = dns_label(f"{writer}-{leaf}") if dns_label(writer) not in leaf else leaf
+    name, index = base, 2
+    while name in taken:
+        name, index = f"{base}-{index}", index + 1
+    taken.add(name)
+    return name
+
+
+def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
+    taken: set[str] = set()
+    for key in sorted(storages):
+        storage = storages[key]
+        kind, source = key
+        users = sorted({u.service for u in storage.uses})
+        name = _claim_name(plan, storage, taken)
+        size = _size(plan, source) if kind == "volume" else plan.options.storage.default_size
+        top = plan.project.volumes.get(source) if kind == "volume" else None
+        external = bool(top and top.external)
+        single = plan.workloads[users[0]] if len(users) == 1 else None
+        template = single is not None and single.kind == "StatefulSet" and kind == "volume" and not external
+        if template:
+            single.claim_templates.append({"metadata": {"name": name},
+                                           "spec": {"accessModes": ["ReadWriteOnce"],
+                                                    "resources": {"requests": {"storage": size}}}})
+        elif external:
+            plan.warn(users[0], "volumes", "external-volume",
+                      f"volume {source} is external: a PersistentVolumeClaim named {name} must already exist",
+                      "create it before deploying")
+        else:
+            mode = "ReadWriteMany" if len(users) > 1 else "ReadWriteOnce"
+            folder = users[0] if single else ""
+            plan.add(folder, _claim(plan, name, mode, size, single))
+            if len(users) > 1:
+                plan.warn("", "volumes", "rwx-claim",
+                          f"{'volume ' + source if kind == 'volume' else 'folder ' + _rel(plan, source)} is shared by "
+                          f"{', '.join(users)}: one ReadWriteMany claim {name}",
+                          "its storage class must support ReadWriteMany (NFS, EFS, CephFS, Longhorn RWX…)",
+                          severity="info")
+            if kind == "bind":
+                plan.warn(users[0] if single else "", "volumes", "bind-folder",
+                          f"folder {_rel(plan, source)} becomes claim {name}; its current files are not copied",
+                          "seed the claim once (kubectl cp) if the service needs them", severity="info")
+        for use in storage.uses:
+            w = plan.workloads[use.service]
+            volume = {"name": name} if template else {"name": name, "persistentVolumeClaim": {"claimName": name}}
+            mount = {"name": name, "mountPath": use.mount.target}
+            if use.mount.read_only:
+                mount["readOnly"] = True
+            if template:
+                w.container.setdefault("volumeMounts", []).append(mount)
+            else:
+                _mount(w, volume, mount)
+            plan.trace(use.service, "volumes", f"{use.mount.target} ← "
+                       + (f"volumeClaimTemplate {name}" if template else f"PersistentVolumeClaim {name}"))
+
+
+def _rel(plan: Plan, path: str) -> str:
+    try:
+        return "./" + Path(path).relative_to(plan.project.working_dir).as_posix()
+    except ValueError:
+        return path
+
+
+def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
+    """Single files → one ConfigMap per service; writable ones copied to an emptyDir."""
+    name = f"{w.name}-files"
+    data: dict[str, str] = {}
+    binary: dict[str, str] = {}
+    writable: list[tuple[str, Mount]] = []
+    for mount in files:
+        content = read_project_file(Path(mount.source), plan.project.working_dir,
+                                    plan.options.allow_outside_project, f"services.{w.service.name}.volumes")
+        key = config_key(Path(mount.source).name)
+        while key in data or key in binary:
+            key = "x-" + key
+        try:
+            data[key] = content.decode("utf-8")
+        except UnicodeDecodeError:
+            binary[key] = base64.b64encode(content).decode()
+        if mount.read_only:
+            _mount(w, {"name": "files", "configMap": {"name": name}},
+                   {"name": "files", "mountPath": mount.target, "subPath": key, "readOnly": True})
+            plan.trace(w.service.name, "volumes", f"{mount.target} ← ConfigMap {name} key {key} (read-only)")
+        else:
+            writable.append((key, mount))
+            plan.trace(w.service.name, "volumes", f"{mount.target} ← ConfigMap {name} key {key}, copied to a "
+                       "writable emptyDir by init container copy-writable-files")
+    if writable:
+        if not any(v["name"] == "files" for v in w.volumes):
+            w.volumes.append({"name": "files", "configMap": {"name": name}})
+        w.volumes.append({"name": "writable-files", "emptyDir": {}})
+        owner = w.container.get("securityContext", {}).get("runAsUser")
+        script = "set -e\n" + "".join(f"cp /templates/{k} /writable/{k}\n" for k, _ in writable)
+        if owner is not None:
+            group = w.container["securityContext"].get("runAsGroup", owner)
+            script += f"chown -R {owner}:{group} /writable\n"
+        script += "echo copied " + " ".join(k for k, _ in writable) + "\n"
+        w.init_containers.append({"name": "copy-writable-files", "image": COPY_IMAGE,
+                                  "command": ["sh", "-c", script],
+                                  "volumeMounts": [{"name": "files", "mountPath": "/templates", "readOnly": True},
+                                                   {"name": "writable-files", "mountPath": "/writable"}]})
+        for key, mount in writable:
+            w.container.setdefault("volumeMounts", []).append(
+                {"name": "writable-files", "mountPath": mount.target, "subPath": key})
+        plan.warn(w.service.name, "volumes", "writable-file",
+                  f"writable file(s) {', '.join(m.target for _, m in writable)} are copied from ConfigMap {name} "
+                  "into an emptyDir at start: edits in the pod are lost on restart",
+                  "edit the ConfigMap and restart the rollout to keep a change", severity="info")
+    obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w)}
+    if data:
+        obj["data"] = dict(sorted(data.items()))
+    if binary:
+        obj["binaryData"] = dict(sorted(binary.items()))
+    plan.add(w.service.name, obj)
+
+
+def _configs(plan: Plan) -> None:
+    made: set[str] = set()
+    for compose_name, w in plan.workloads.items():
+        for ref in w.service.configs:
+            top = plan.project.configs.get(ref.source)
+            cm_name = dns_label(ref.source)
+            key = config_key(ref.source)
+            if top is None or top.external:
+                plan.warn(compose_name, "configs", "external-config",
+                          f"config {ref.source} is external: ConfigMap {cm_name} must already exist",
+                          "create it before deploying")
+            elif cm_name not in made:
+                made.add(cm_name)
+                if top.content is not None:
+                    content = top.content.encode()
+                elif top.environment:
+                    content = plan.project.environment.get(top.environment, "").encode()
+                else:
+                    content = read_project_file(Path(top.file), plan.project.working_dir,
+                                                plan.options.allow_outside_project, f"configs.{ref.source}.file")
+                obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(cm_name)}
+                try:
+                    obj["data"] = {key: content.decode("utf-8")}
+                except UnicodeDecodeError:
+                    obj["binaryData"] = {key: base64.b64encode(content).decode()}
+                plan.add("", obj)
+            volume_name = dns_label(f"config-{ref.source}")
+            item: dict[str, Any] = {"key": key, "path": key}
+            if ref.mode is not None:
+                item["mode"] = ref.mode
+            _mount(w, {"name": volume_name, "configMap": {"name": cm_name, "items": [item]}},
+                   {"name": volume_name, "mountPath": ref.target, "subPath": key, "readOnly": True})
+            if ref.uid or ref.gid:
+                plan.warn(compose_name, "configs", "config-owner", "config uid/gid are not mapped",
+                          "set fsGroup in the pod securityContext if ownership matters")
+            plan.trace(compose_name, "configs", f"{ref.target} ← ConfigMap {cm_name}")
+
+
+def run(plan: Plan) -> Plan:
+    storages: dict[tuple[str, str], _Storage] = {}
+    for compose_name in sorted(plan.workloads):
+        w = plan.workloads[compose_name]
+        files: list[Mount] = []
+        for index, mount in enumerate(_mounts_with_volumes_from(plan, compose_name)):
+            if mount.type == "tmpfs" or (mount.type == "volume" and not mount.source):
+                empty: dict[str, Any] = {"medium": "Memory"} if mount.type == "tmpfs" else {}
+                if mount.tmpfs and mount.tmpfs.size:
+                    empty["sizeLimit"] = quantity_memory(mount.tmpfs.size)
+                vol = f"scratch-{index}"
+                _mount(w, {"name": vol, "emptyDir": empty}, {"name": vol, "mountPath": mount.target})
+                plan.trace(compose_name, "volumes", f"{mount.target} ← emptyDir")
+            elif mount.type == "volume":
+                storages.setdefault(("volume", mount.source), _Storage(("volume", mount.source))).uses.append(
+                    _Use(compose_name, mount))
+            elif mount.type == "bind":
+                source = os.path.normpath(mount.source)
+                in_project = inside(Path(source), plan.project.working_dir)
+                if not in_project and _is_host_system(source):
+                    _host_path(plan, w, mount, index)
+                elif Path(source).is_file():
+                    files.append(mount)
+                else:
+                    if not Path(source).exists():
+                        plan.warn(compose_name, "volumes", "missing-bind-source",
+                                  f"bind source {_rel(plan, source)} does not exist; it becomes an empty claim",
+                                  "create the folder if it should carry files", severity="info")
+                    storages.setdefault(("bind", source), _Storage(("bind", source))).uses.append(
+                        _Use(compose_name, mount))
+            else:
+                plan.warn(compose_name, "volumes", "volume-type", f"{mount.type} mount {mount.target} is not mapped",
+                          "mount the data another way")
+        if files:
+            _files(plan, w, files)
+    _storage(plan, storages)
+    _configs(plan)
+    return plan
+
+
+def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:
+    svc = w.service.name
+    if plan.options.allow_host_path:
+        name = f"host-{index}"
+        _mount(w, {"name": name, "hostPath": {"path": mount.source}},
+               {"name": name, "mountPath": mount.target, **({"readOnly": True} if mount.read_only else {})})
+        plan.warn(svc, "volumes", "host-path", f"{mount.source} mounted from the node (hostPath), as allowed",
+                  "this ties the pod to the node's files; Pod Security refuses hostPath in restricted namespaces")
+    else:
+        plan.warn(svc, "volumes", "host-path-dropped",
+                  f"host path {mount.source} → {mount.target} is not mapped: pods do not see the node's files",
+                  "allow hostPath explicitly with allow_host_path in compose2k8s.yaml if you must")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import containers, probes, services, unsupported, volumes, workloads
+from . import (containers, depends_on, environment, probes, registry, secrets, services, unsupported, volumes,
+               workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
@@ -12,6 +13,10 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     containers.run,
     probes.run,
     volumes.run,
+    secrets.run,
+    environment.run,
+    depends_on.run,
+    registry.run,
     unsupported.run,
 )
 

@@ -1,0 +1,59 @@
+"""Secrets into the tree: SOPS-encrypted files in `secrets/` (default), KSOPS or Flux
+layouts, or REPLACE_ME placeholders. Values never reach a file in plain text or base64.
+"""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from ..errors import SecretsError
+from ..ir.model import Plan, SecretData
+from .yamltext import dump
+
+HINT = ("give one with --age age1…, set SOPS_AGE_RECIPIENTS, or put creation_rules with age: in a .sops.yaml "
+        "beside the compose file (age-keygen -o key.txt makes a key); or --secrets placeholder")
+
+
+def secret_object(plan: Plan, secret: SecretData, placeholder: bool) -> dict[str, Any]:
+    meta = {"name": secret.name, "labels": {"app.kubernetes.io/part-of": plan.name,
+                                            "app.kubernetes.io/managed-by": "compose2k8s"}}
+    obj: dict[str, Any] = {"apiVersion": "v1", "kind": "Secret", "metadata": meta, "type": secret.type}
+    if placeholder:
+        obj["stringData"] = {k: "REPLACE_ME" for k in sorted(secret.data)}
+    else:
+        obj["data"] = {k: base64.b64encode(v).decode() for k, v in sorted(secret.data.items())}
+    return obj
+
+
+def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list[str]]:
+    """({path: text}, Secret objects (metadata only, for the summary), base resources to add)."""
+    from .. import sops
+    mode = plan.options.secrets
+    if not plan.secrets:
+        return {}, [], []
+    shells = [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": s.name}} for s in plan.secrets]
+    if mode == "placeholder":
+        plan.warn("", "secrets", "placeholder-secrets",
+                  f"{len(plan.secrets)} Secret(s) written with REPLACE_ME values in secrets/",
+                  "fill them in or create the Secrets with your own tooling before deploying")
+        return ({f"secrets/{s.name}.yaml": dump(secret_object(plan, s, True)) for s in plan.secrets},
+                shells, [])
+    found, _ = sops.recipients(plan.options.age_recipients, Path(plan.project.working_dir))
+    if not found:
+        raise SecretsError(f"{len(plan.secrets)} Secret(s) to encrypt but no age recipient", hint=HINT)
+    plain = {s.name: dump(secret_object(plan, s, False)) for s in plan.secrets}
+    encrypted = sops.encrypt_all(plain, found)
+    folder = "base/secrets" if mode in ("ksops", "flux") else "secrets"
+    files = {f"{folder}/{name}.sops.yaml": text for name, text in encrypted.items()}
+    files[".sops.yaml"] = sops.sops_config(found)
+    extra: list[str] = []
+    if mode == "flux":
+        extra = [f"secrets/{name}.sops.yaml" for name in sorted(encrypted)]
+    elif mode == "ksops":
+        files["base/secret-generator.yaml"] = dump({
+            "apiVersion": "viaduct.ai/v1", "kind": "ksops",
+            "metadata": {"name": f"{plan.name}-secrets",
+                         "annotations": {"config.kubernetes.io/function": "exec:\n  path: ksops\n"}},
+            "files": [f"./secrets/{name}.sops.yaml" for name in sorted(encrypted)]})
+    return files, shells, extra

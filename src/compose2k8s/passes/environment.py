@@ -1,0 +1,81 @@
+"""environment + env_file → a ConfigMap per service (envFrom) and, for secret-looking names,
+a Secret per service (secretKeyRef). Values naming a peer whose Service was renamed are
+rewritten (host, host:port and URL forms), with a diagnostic.
+"""
+from __future__ import annotations
+
+import re
+
+from ..ir.model import Plan, SecretData, Workload
+from .secret_names import looks_secret
+
+_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+
+
+def renames(plan: Plan) -> dict[str, str]:
+    """compose service name → the Service name clients must use, where they differ."""
+    return {name: w.client_service for name, w in plan.workloads.items()
+            if w.client_service and w.client_service != name}
+
+
+def rewrite(value: str, mapping: dict[str, str]) -> str:
+    """Replace whole host tokens: `db`, `db:5432`, `postgres://u@db:5432/x`.
+
+    >>> rewrite("amqp://rabbitmqm8:5672/", {"rabbitmqm8": "rabbitmq-service"})
+    'amqp://rabbitmq-service:5672/'
+    """
+    for old, new in mapping.items():
+        value = re.sub(rf"(?<![\w.\-]){re.escape(old)}(?![\w\-]|\.[a-zA-Z])", new, value)
+    return value
+
+
+def _split(plan: Plan, w: Workload, env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    plain: dict[str, str] = {}
+    secret: dict[str, str] = {}
+    for key, value in env.items():
+        (secret if looks_secret(key) else plain)[key] = value
+    return plain, secret
+
+
+def run(plan: Plan) -> Plan:
+    mapping = renames(plan)
+    for compose_name, w in sorted(plan.workloads.items()):
+        env: dict[str, str] = {}
+        for key, value in w.service.environment.items():
+            if value is None:
+                plan.warn(compose_name, "environment", "unset-variable",
+                          f"{key} has no value (not set when converting); left out",
+                          f"set {key} in the shell or .env before converting")
+                continue
+            if not _ENV_NAME.match(key):
+                plan.warn(compose_name, "environment", "invalid-env-name",
+                          f"{key} is not a valid Kubernetes variable name; left out", "rename it")
+                continue
+            others = {k: v for k, v in mapping.items() if k != compose_name}
+            new = rewrite(value, others) if others else value
+            if new != value:
+                plan.warn(compose_name, "environment", "rewritten-host",
+                          f"{key}: peer host name rewritten to the renamed Service ({new if not looks_secret(key) else '…'})",
+                          "the Service names come from service_names in compose2k8s.yaml", severity="info")
+            env[key] = new
+        if not env:
+            continue
+        plain, secret = _split(plan, w, env)
+        if plain:
+            name = f"{w.name}-env"
+            plan.add(compose_name, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w),
+                                    "data": dict(sorted(plain.items()))})
+            w.container.setdefault("envFrom", []).append({"configMapRef": {"name": name}})
+            plan.trace(compose_name, "environment", f"ConfigMap {name} via envFrom ({len(plain)} values)")
+        if secret:
+            name = f"{w.name}-env-secret"
+            plan.secrets.append(SecretData(name=name, service=compose_name,
+                                           data={k: v.encode() for k, v in sorted(secret.items())}))
+            w.container.setdefault("env", []).extend(
+                {"name": k, "valueFrom": {"secretKeyRef": {"name": name, "key": k}}} for k in sorted(secret))
+            plan.warn(compose_name, "environment", "secret-env",
+                      f"{', '.join(sorted(secret))} look secret: moved to Secret {name} (encrypted)", severity="info")
+            plan.trace(compose_name, "environment", f"Secret {name} via secretKeyRef ({len(secret)} values)")
+        if w.service.env_file:
+            plan.trace(compose_name, "env_file", "merged into the environment ConfigMap/Secret")
+    return plan

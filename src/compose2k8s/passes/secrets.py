@@ -1,0 +1,60 @@
+"""compose `secrets:` → Secrets (encrypted when written), mounted where Compose mounts them:
+`/run/secrets/<name>` or the long-form target, with `mode`; `*_FILE` conventions keep working.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..ir.model import Plan, SecretData
+from ..names import config_key, dns_label
+from ..project_files import read_project_file
+
+
+def _value(plan: Plan, name: str) -> bytes | None:
+    top = plan.project.secrets[name]
+    if top.environment:
+        value = plan.project.environment.get(top.environment)
+        if value is None:
+            plan.warn("", "secrets", "secret-env-unset", f"secret {name} reads ${top.environment}, which is not set",
+                      "set it when converting; the Secret gets REPLACE_ME")
+        return value.encode() if value is not None else None
+    return read_project_file(Path(top.file), plan.project.working_dir, plan.options.allow_outside_project,
+                             f"secrets.{name}.file")
+
+
+def run(plan: Plan) -> Plan:
+    used = sorted({ref.source for w in plan.workloads.values() for ref in w.service.secrets})
+    made: set[str] = set()
+    for name in used:
+        top = plan.project.secrets[name]
+        if top.external:
+            plan.warn("", "secrets", "external-secret", f"secret {name} is external: Secret {dns_label(name)} "
+                      "must already exist", "create it before deploying")
+            continue
+        value = _value(plan, name)
+        plan.secrets.append(SecretData(name=dns_label(name), service="",
+                                       data={config_key(name): value if value is not None else b"REPLACE_ME"},
+                                       placeholder=value is None))
+        made.add(name)
+    for compose_name, w in sorted(plan.workloads.items()):
+        for ref in w.service.secrets:
+            secret = dns_label(ref.source)
+            key = config_key(ref.source)
+            volume = dns_label(f"secret-{ref.source}")
+            item = {"key": key, "path": key}
+            if ref.mode is not None:
+                item["mode"] = ref.mode
+            if not any(v["name"] == volume for v in w.volumes):
+                w.volumes.append({"name": volume, "secret": {"secretName": secret, "items": [item]}})
+            w.container.setdefault("volumeMounts", []).append(
+                {"name": volume, "mountPath": ref.target, "subPath": key, "readOnly": True})
+            if ref.uid or ref.gid:
+                gid = ref.gid if ref.gid and ref.gid.isdigit() else None
+                if gid:
+                    w.pod.setdefault("securityContext", {})["fsGroup"] = int(gid)
+                plan.warn(compose_name, "secrets", "secret-owner",
+                          f"secret {ref.source} uid/gid: files are owned by root"
+                          + (f", group {gid} through fsGroup" if gid else ""),
+                          "run the container with a matching runAsUser if it must own the file", severity="info")
+            plan.trace(compose_name, "secrets", f"{ref.target} ← Secret {secret} key {key}")
+    return plan

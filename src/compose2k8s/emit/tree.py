@@ -6,6 +6,7 @@ from typing import Any
 from ..ir.model import Plan
 from .kustomize import base_tree
 from .lower import lower
+from .overlays import overlay_tree
 from .secrets import secret_files
 
 
@@ -16,4 +17,5 @@ def build_tree(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]]]:
     files = base_tree(objects, source, plan.name, base_extra,
                       generators=["secret-generator.yaml"] if plan.options.secrets == "ksops" else [])
     files.update(secret_tree)
+    files.update(overlay_tree(plan, [o for _, o in objects]))
     return dict(sorted(files.items())), [o for _, o in objects] + secret_objects

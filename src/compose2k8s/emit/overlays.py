@@ -1,0 +1,256 @@
+"""overlays/{dev,staging,prod}/ over base/, with Kustomize's own patches.
+
+- dev (Kind): published ports → NodePort Services with stable nodePorts and a
+  `kind-cluster.yaml` mapping them to localhost; a `local-storage` StorageClass and a static
+  PersistentVolume for every claim; relaxed resources (no CPU limits).
+- staging: published HTTP ports behind an Ingress, other published ports LoadBalancer.
+- prod: stateless replicas ≥ 2, PodDisruptionBudgets, zone topology spread, a LimitRange
+  for containers without resources, Ingress with TLS.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..ir.model import Plan, PortSpec, Workload
+from ..names import dns_label
+from .yamltext import dump
+
+HTTP_PORTS = {80, 443, 3000, 4000, 5000, 8000, 8080, 8081, 8443, 8888, 9000, 5601, 15672}
+NODE_PORT_FIRST = 30080
+KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
+
+
+def _namespace(plan: Plan, overlay: str) -> str:
+    return f"{plan.options.namespace or plan.name}-{overlay}"
+
+
+def _published(plan: Plan) -> list[tuple[Workload, PortSpec]]:
+    out = []
+    for _, w in sorted(plan.workloads.items()):
+        if w.client_service:
+            out += [(w, p) for p in w.ports if p.published and p.published.isdigit()]
+    return out
+
+
+def _is_http(w: Workload, port: PortSpec) -> bool:
+    probes = [w.container.get(k) or {} for k in ("livenessProbe", "readinessProbe")]
+    if any((p.get("httpGet") or {}).get("port") == port.port for p in probes):
+        return True
+    return port.protocol == "TCP" and (port.name.startswith("http") or port.port in HTTP_PORTS)
+
+
+def _patch(kind: str, name: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"target": {"kind": kind, "name": name}, "patch": dump_ops(ops)}
+
+
+def dump_ops(ops: list[dict[str, Any]]) -> str:
+    import yaml
+    return yaml.safe_dump(ops, sort_keys=False, default_flow_style=False)
+
+
+def _claims(objects: list[dict[str, Any]]) -> list[tuple[str, str, str, str | None]]:
+    """(claim name, access mode, size, owner StatefulSet or None) for every claim the base makes."""
+    found = []
+    for obj in objects:
+        if obj["kind"] == "PersistentVolumeClaim":
+            spec = obj["spec"]
+            found.append((obj["metadata"]["name"], spec["accessModes"][0], spec["resources"]["requests"]["storage"],
+                          None))
+        if obj["kind"] == "StatefulSet":
+            for template in obj["spec"].get("volumeClaimTemplates") or []:
+                for index in range(max(1, obj["spec"].get("replicas", 1))):
+                    found.append((f"{template['metadata']['name']}-{obj['metadata']['name']}-{index}",
+                                  template["spec"]["accessModes"][0],
+                                  template["spec"]["resources"]["requests"]["storage"], obj["metadata"]["name"]))
+    return found
+
+
+def _storage_patches(plan: Plan, overlay: str, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    storage = plan.options.storage
+    cls = storage.class_by_overlay.get(overlay)
+    rwx = storage.rwx_class_by_overlay.get(overlay, cls)
+    patches = []
+    for obj in objects:
+        if obj["kind"] == "PersistentVolumeClaim":
+            mode = obj["spec"]["accessModes"][0]
+            chosen = rwx if mode == "ReadWriteMany" else cls
+            if chosen:
+                patches.append(_patch("PersistentVolumeClaim", obj["metadata"]["name"],
+                                      [{"op": "add", "path": "/spec/storageClassName", "value": chosen}]))
+        if obj["kind"] == "StatefulSet" and cls:
+            ops = [{"op": "add", "path": f"/spec/volumeClaimTemplates/{i}/spec/storageClassName", "value": cls}
+                   for i, _ in enumerate(obj["spec"].get("volumeClaimTemplates") or [])]
+            if ops:
+                patches.append(_patch("StatefulSet", obj["metadata"]["name"], ops))
+    return patches
+
+
+def _node_ports(plan: Plan) -> list[tuple[Workload, PortSpec, int]]:
+    fixed = plan.options.node_ports
+    used = set(fixed.values())
+    out, next_port = [], NODE_PORT_FIRST
+    for w, port in _published(plan):
+        key = f"{w.service.name}:{port.published}"
+        node_port = fixed.get(key)
+        if node_port is None:
+            while next_port in used:
+                next_port += 1
+            node_port, next_port = next_port, next_port + 1
+            used.add(node_port)
+        out.append((w, port, node_port))
+    return out
+
+
+def _dev(plan: Plan, objects: list[dict[str, Any]], namespace: str) -> tuple[dict[str, str], list[str], list]:
+    files: dict[str, str] = {}
+    resources: list[str] = []
+    patches: list[dict[str, Any]] = []
+    mappings = []
+    by_service: dict[str, list[tuple[PortSpec, int]]] = {}
+    for w, port, node_port in _node_ports(plan):
+        by_service.setdefault(w.name, []).append((port, node_port))
+        mappings.append({"containerPort": node_port, "hostPort": int(port.published),
+                         "protocol": port.protocol, **({"listenAddress": port.host_ip} if port.host_ip else {})})
+    for name, ports in sorted(by_service.items()):
+        w = next(x for x in plan.workloads.values() if x.name == name)
+        svc = {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(f"{name}-nodeport", w),
+               "spec": {"type": "NodePort", "selector": plan.selector(w),
+                        "ports": [{"name": p.name, "port": p.port, "targetPort": p.name, "nodePort": n,
+                                   **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p, n in ports]}}
+        files[f"nodeport-{name}.yaml"] = dump(svc)
+        resources.append(f"nodeport-{name}.yaml")
+    cls = plan.options.storage.class_by_overlay.get("dev", "local-storage")
+    files["storageclass.yaml"] = dump({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                                       "metadata": {"name": cls}, "provisioner": "kubernetes.io/no-provisioner",
+                                       "volumeBindingMode": "WaitForFirstConsumer", "reclaimPolicy": "Retain"})
+    resources.append("storageclass.yaml")
+    volumes = []
+    for claim, mode, size, _ in _claims(objects):
+        volumes.append({"apiVersion": "v1", "kind": "PersistentVolume",
+                        "metadata": {"name": dns_label(f"{namespace}-{claim}")},
+                        "spec": {"capacity": {"storage": size}, "accessModes": [mode],
+                                 "persistentVolumeReclaimPolicy": "Retain", "storageClassName": cls,
+                                 "claimRef": {"namespace": namespace, "name": claim},
+                                 "hostPath": {"path": f"/mnt/data/{namespace}/{claim}", "type": "DirectoryOrCreate"}}})
+    if volumes:
+        files["persistentvolumes.yaml"] = "---\n".join(dump(v) for v in volumes)
+        resources.append("persistentvolumes.yaml")
+    patches += _storage_patches(plan, "dev", objects)
+    for obj in objects:  # relaxed: no CPU limits on a laptop
+        if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet"):
+            limits = obj["spec"]["template"]["spec"]["containers"][0].get("resources", {}).get("limits", {})
+            if "cpu" in limits:
+                patches.append(_patch(obj["kind"], obj["metadata"]["name"], [
+                    {"op": "remove", "path": "/spec/template/spec/containers/0/resources/limits/cpu"}]))
+    kind_config = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4",
+                   "nodes": [{"role": "control-plane", "extraPortMappings": mappings,
+                              **({"extraMounts": [{"hostPath": "/tmp/kind-data", "containerPath": "/mnt/data"}]}
+                                 if volumes else {})}]}
+    files["kind-cluster.yaml"] = ("# kind create cluster --config overlays/dev/kind-cluster.yaml\n"
+                                  "# localhost:<published port> reaches the NodePort Services, as compose's ports did.\n"
+                                  + dump(kind_config))
+    return files, resources, patches
+
+
+def _ingress(plan: Plan, overlay: str, tls: bool) -> tuple[dict[str, str], list[str]]:
+    files: dict[str, str] = {}
+    resources: list[str] = []
+    rules, hosts = [], []
+    for w, port in _published(plan):
+        if _is_http(w, port):
+            host = plan.options.ingress_hosts.get(w.service.name, f"{w.name}.{plan.name}.example.com")
+            if host in hosts:
+                continue
+            hosts.append(host)
+            rules.append({"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+                "service": {"name": w.client_service, "port": {"number": port.port}}}}]}})
+        else:
+            svc = {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(f"{w.name}-external", w),
+                   "spec": {"type": "LoadBalancer", "selector": plan.selector(w),
+                            "ports": [{"name": port.name, "port": int(port.published), "targetPort": port.name,
+                                       **({"protocol": port.protocol} if port.protocol != "TCP" else {})}]}}
+            name = f"loadbalancer-{w.name}-{port.published}.yaml"
+            files[name] = dump(svc)
+            resources.append(name)
+    if rules:
+        meta: dict[str, Any] = plan.meta(plan.name)
+        if tls and plan.options.tls_issuer:
+            meta["annotations"] = {"cert-manager.io/cluster-issuer": plan.options.tls_issuer}
+        spec: dict[str, Any] = {}
+        if plan.options.ingress_class:
+            spec["ingressClassName"] = plan.options.ingress_class
+        if tls:
+            spec["tls"] = [{"hosts": hosts, "secretName": f"{plan.name}-tls"}]
+        spec["rules"] = rules
+        files["ingress.yaml"] = dump({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta,
+                                      "spec": spec})
+        resources.append("ingress.yaml")
+    return files, resources
+
+
+def _prod(plan: Plan, objects: list[dict[str, Any]]) -> tuple[dict[str, str], list[str], list, list]:
+    files, resources = _ingress(plan, "prod", tls=True)
+    patches = _storage_patches(plan, "prod", objects)
+    replicas = []
+    pdbs = []
+    for _, w in sorted(plan.workloads.items()):
+        if w.kind == "Deployment":
+            count = plan.options.prod_replicas.get(w.service.name, max(2, w.replicas))
+            replicas.append({"name": w.name, "count": count})
+            patches.append(_patch("Deployment", w.name, [{"op": "add", "path": "/spec/template/spec/"
+                                                                               "topologySpreadConstraints",
+                                                          "value": [{"maxSkew": 1,
+                                                                     "topologyKey": "topology.kubernetes.io/zone",
+                                                                     "whenUnsatisfiable": "ScheduleAnyway",
+                                                                     "labelSelector": {"matchLabels":
+                                                                                       plan.selector(w)}}]}]))
+        elif w.kind == "StatefulSet" and w.service.name in plan.options.prod_replicas:
+            replicas.append({"name": w.name, "count": plan.options.prod_replicas[w.service.name]})
+        if w.kind in ("Deployment", "StatefulSet"):
+            pdbs.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": plan.meta(w.name, w),
+                         "spec": {"minAvailable": 1 if w.kind == "Deployment" else 0,
+                                  "selector": {"matchLabels": plan.selector(w)}}
+                         if w.kind == "Deployment" else {"maxUnavailable": 1,
+                                                         "selector": {"matchLabels": plan.selector(w)}}})
+    if pdbs:
+        files["poddisruptionbudgets.yaml"] = "---\n".join(dump(p) for p in pdbs)
+        resources.append("poddisruptionbudgets.yaml")
+    files["limitrange.yaml"] = dump({"apiVersion": "v1", "kind": "LimitRange", "metadata": plan.meta("defaults"),
+                                     "spec": {"limits": [{"type": "Container",
+                                                          "default": {"cpu": "500m", "memory": "512Mi"},
+                                                          "defaultRequest": {"cpu": "100m", "memory": "128Mi"}}]}})
+    resources.append("limitrange.yaml")
+    return files, resources, patches, replicas
+
+
+def overlay_tree(plan: Plan, objects: list[dict[str, Any]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for overlay in plan.options.overlays:
+        namespace = _namespace(plan, overlay)
+        files: dict[str, str] = {"namespace.yaml": dump({"apiVersion": "v1", "kind": "Namespace",
+                                                         "metadata": {"name": namespace}})}
+        resources = ["../../base", "namespace.yaml"]
+        patches: list[dict[str, Any]] = []
+        replicas: list[dict[str, Any]] = []
+        if overlay == "dev":
+            extra, extra_resources, patches = _dev(plan, objects, namespace)
+        elif overlay == "staging":
+            extra, extra_resources = _ingress(plan, overlay, tls=False)
+            patches = _storage_patches(plan, overlay, objects)
+        else:
+            extra, extra_resources, patches, replicas = _prod(plan, objects)
+        files.update(extra)
+        resources += [r for r in extra_resources if r != "kind-cluster.yaml"]
+        kustomization: dict[str, Any] = {
+            "apiVersion": KUSTOMIZE, "kind": "Kustomization", "namespace": namespace,
+            "labels": [{"pairs": {"environment": overlay}, "includeSelectors": False}],
+            "resources": resources}
+        if replicas:
+            kustomization["replicas"] = replicas
+        if patches:
+            kustomization["patches"] = patches
+        files["kustomization.yaml"] = dump(kustomization)
+        for name, text in files.items():
+            header = "" if name == "kind-cluster.yaml" else f"# Generated by compose2k8s: overlay {overlay}.\n"
+            out[f"overlays/{overlay}/{name}"] = header + text
+    return out

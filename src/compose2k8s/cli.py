@@ -117,6 +117,44 @@ def convert(
 
 
 @app.command()
+def audit(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = None, env_file: EnvFileOpt = None,
+          fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md") -> None:
+    """What became of every compose key (object and field, or why not), with a Mermaid diagram.
+
+    Exit 0: everything mapped; 1: some keys were not fully mapped (see the warnings); 2: error.
+    """
+    from .audit import audit as run_audit
+    from .errors import Compose2K8sError
+    from .options import ConvertOptions
+    if fmt not in ("md", "json"):
+        _fail(ValueError(f"--format must be md or json, not '{fmt}'"))
+    try:
+        report = run_audit(_files(files, file), ConvertOptions(profiles=profile or [], env_files=env_file or []))
+    except Compose2K8sError as exc:
+        _fail(exc)
+    typer.echo(report.to_json() if fmt == "json" else report.to_markdown())
+    raise typer.Exit(1 if report.lossy else 0)
+
+
+@app.command()
+def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization or manifest file.")],
+         new: Annotated[Path, typer.Argument(help="New tree, kustomization or manifest file.")],
+         overlay: Annotated[Optional[str], typer.Option(help="Compare this rendered overlay of both trees.")] = None,
+         fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text") -> None:
+    """Semantic diff of two trees. Exit 0: same; 1: different; 2: error."""
+    from .diff import diff as run_diff
+    from .errors import Compose2K8sError
+    if fmt not in ("text", "json"):
+        _fail(ValueError(f"--format must be text or json, not '{fmt}'"))
+    try:
+        report = run_diff(old, new, overlay)
+    except Compose2K8sError as exc:
+        _fail(exc)
+    typer.echo(report.to_json() if fmt == "json" else report.to_text())
+    raise typer.Exit(0 if report.same else 1)
+
+
+@app.command()
 def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or one kustomization folder.")]) -> None:
     """Render each kustomization (kubectl kustomize) and check every object against strict schemas."""
     from .validate import validate_tree

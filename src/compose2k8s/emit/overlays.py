@@ -156,6 +156,7 @@ def _ingress(plan: Plan, overlay: str, tls: bool) -> tuple[dict[str, str], list[
     files: dict[str, str] = {}
     resources: list[str] = []
     rules, hosts = [], []
+    external: dict[str, tuple[Workload, list[PortSpec]]] = {}
     for w, port in _published(plan):
         if _is_http(w, port):
             host = plan.options.ingress_hosts.get(w.service.name, f"{w.name}.{plan.name}.example.com")
@@ -165,13 +166,14 @@ def _ingress(plan: Plan, overlay: str, tls: bool) -> tuple[dict[str, str], list[
             rules.append({"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
                 "service": {"name": w.client_service, "port": {"number": port.port}}}}]}})
         else:
-            svc = {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(f"{w.name}-external", w),
-                   "spec": {"type": "LoadBalancer", "selector": plan.selector(w),
-                            "ports": [{"name": port.name, "port": int(port.published), "targetPort": port.name,
-                                       **({"protocol": port.protocol} if port.protocol != "TCP" else {})}]}}
-            name = f"loadbalancer-{w.name}-{port.published}.yaml"
-            files[name] = dump(svc)
-            resources.append(name)
+            external.setdefault(w.name, (w, []))[1].append(port)
+    for name, (w, ports) in sorted(external.items()):
+        svc = {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(f"{name}-external", w),
+               "spec": {"type": "LoadBalancer", "selector": plan.selector(w),
+                        "ports": [{"name": p.name, "port": int(p.published), "targetPort": p.name,
+                                   **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in ports]}}
+        files[f"loadbalancer-{name}.yaml"] = dump(svc)
+        resources.append(f"loadbalancer-{name}.yaml")
     if rules:
         meta: dict[str, Any] = plan.meta(plan.name)
         if tls and plan.options.tls_issuer:

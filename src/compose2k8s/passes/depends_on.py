@@ -88,7 +88,8 @@ def _healthy(plan: Plan, dep: Workload, host: str) -> tuple[dict[str, Any], str]
         first_port = dep.ports[0].port if dep.ports else None
         if first_port is not None:
             extra = [a.format(host=host, port=first_port) for a in client["add"]]
-            command = shlex.join(shlex.split(text) + extra)
+            words = shlex.split(text)
+            command = shlex.join(words[:1] + extra + words[1:])  # flags before the client's own command
             image = dep.container["image"] if client["image"] == "self" else client["image"]
             return {"image": image, "command": ["sh", "-c", _loop(command, host)]}, \
                 f"its healthcheck against the Service ({command})"

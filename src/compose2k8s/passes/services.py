@@ -109,35 +109,34 @@ def run(plan: Plan) -> Plan:
         if w.ports:
             w.container["ports"] = [{"name": p.name, "containerPort": p.port,
                                      **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in w.ports]
+    wanted: list[tuple[int, str, str, bool, str]] = []  # (priority, name, compose name, headless, key)
     for compose_name, w in sorted(plan.workloads.items()):
-        if not w.ports or w.kind in ("Job", "CronJob"):
-            if w.kind == "StatefulSet":
-                w.headless_service = service_name(f"{w.name}-headless")
-            continue
         renames = plan.options.service_names.get(compose_name)
-        w.client_service = service_name(renames.client if renames and renames.client else compose_name)
-        wanted = [(w.client_service, False)]
         if w.kind == "StatefulSet":
             w.headless_service = service_name(renames.headless if renames and renames.headless
                                               else f"{w.name}-headless")
-            wanted.append((w.headless_service, True))
+            wanted.append((1, w.headless_service, compose_name, True, "services"))
+        if not w.ports or w.kind in ("Job", "CronJob"):
+            continue
+        w.client_service = service_name(renames.client if renames and renames.client else compose_name)
+        wanted.append((0, w.client_service, compose_name, False, "services"))
         if service_name(compose_name) != compose_name and not renames:
             plan.warn(compose_name, "services", "renamed-service",
                       f"'{compose_name}' is not a valid Service name; its Service is '{w.client_service}'",
-                      "peers' environment values naming it are rewritten", severity="warning")
+                      "peers' environment values naming it are rewritten")
         for alias, key in sorted(_aliases(plan, w).items()):
-            alias_name = service_name(alias)
-            if alias_name not in (w.client_service, w.headless_service):
-                wanted.append((alias_name, False))
-                plan.trace(compose_name, key, f"Service {alias_name} (alias selecting the same pods)")
-        for name, headless in wanted:
-            if name in taken and taken[name] != compose_name:
-                plan.warn(compose_name, "services", "service-name-collision",
+            wanted.append((2, service_name(alias), compose_name, False, key))
+    taken: dict[str, str] = {}
+    for _, name, compose_name, headless, key in sorted(wanted):
+        if name in taken:
+            if taken[name] != compose_name:
+                plan.warn(compose_name, key, "service-name-collision",
                           f"Service name '{name}' is already used by '{taken[name]}'; not created for this service",
                           "rename the alias or the service")
-                continue
-            if name in taken:
-                continue
-            taken[name] = compose_name
-            plan.add(compose_name, _service_object(plan, w, name, headless))
+            continue
+        taken[name] = compose_name
+        w = plan.workloads[compose_name]
+        plan.add(compose_name, _service_object(plan, w, name, headless))
+        if key != "services":
+            plan.trace(compose_name, key, f"Service {name} (alias selecting the same pods)")
     return plan

@@ -27,9 +27,11 @@ def cases() -> list[str]:
 
 
 def convert_case(case: str):
-    options = None if case in SOPS_CASES else ConvertOptions(secrets="placeholder")
-    saved = {k: os.environ.get(k) for k in CASE_ENV}
-    os.environ.update(CASE_ENV)
+    options = ConvertOptions(previous_tree=FIXTURES / "expected" / case) if case in SOPS_CASES \
+        else ConvertOptions(secrets="placeholder")
+    env = {**CASE_ENV, "SOPS_AGE_KEY_FILE": str(DEMO_KEY)}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     try:
         return convert([FIXTURES / "compose" / case / "docker-compose.yml"], options)
     finally:

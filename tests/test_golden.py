@@ -27,6 +27,6 @@ def test_golden_tree_renders_and_validates(case):
     assert set(report.rendered) == {"base", "overlays/dev", "overlays/staging", "overlays/prod"}
 
 
-@pytest.mark.parametrize("case", ["workloads-kinds", "depends_on-conditions"])
+@pytest.mark.parametrize("case", ["workloads-kinds", "depends_on-conditions", "cptm8"])
 def test_same_input_same_bytes(case):
     assert convert_case(case).files == convert_case(case).files

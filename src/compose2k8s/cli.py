@@ -97,6 +97,8 @@ def convert(
                    "overlays": [o.strip() for o in overlays.split(",") if o.strip()] if overlays else None}
     if allow_outside_project:
         given["allow_outside_project"] = True
+    if output is not None and output.is_dir():
+        given["previous_tree"] = output
     try:
         options = ConvertOptions.model_validate({k: v for k, v in given.items() if v not in (None, [])})
     except Exception as exc:  # noqa: BLE001 - pydantic's error, shown as one line

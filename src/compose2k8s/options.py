@@ -95,6 +95,8 @@ class ConvertOptions(_Options):
     age_recipients: list[str] = Field(default_factory=list, description="age recipients for SOPS.")
     allow_outside_project: bool = Field(False, description="Allow files outside the project folder.")
     allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes.")
+    previous_tree: Path | None = Field(None, description="An earlier output tree: its encrypted Secrets are kept "
+                                       "when their values did not change (needs your age key), so output is stable.")
 
     @field_validator("namespace", "project_name")
     @classmethod

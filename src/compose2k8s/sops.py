@@ -118,14 +118,30 @@ def encrypt_all(documents: dict[str, str], recipient_list: list[str]) -> dict[st
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def decrypt(text: str, identity_file: Path) -> str:
-    """Decrypt a SOPS YAML document with an age identity file (used by tests and `make demo`)."""
+def reusable(previous: str, plain: str, recipient_list: list[str]) -> bool:
+    """True when `previous` (an encrypted file of an earlier run) holds exactly `plain` for the
+    same recipients, so it can be kept byte for byte. Needs the user's age key (sops' usual
+    lookup); without it the Secret is encrypted anew."""
+    try:
+        meta = (yaml.safe_load(previous) or {}).get("sops") or {}
+    except yaml.YAMLError:
+        return False
+    if sorted(r.get("recipient", "") for r in meta.get("age") or []) != sorted(recipient_list):
+        return False
+    try:
+        return yaml.safe_load(decrypt(previous, None)) == yaml.safe_load(plain)
+    except SecretsError:
+        return False
+
+
+def decrypt(text: str, identity_file: Path | None) -> str:
+    """Decrypt a SOPS YAML document with an age identity file, or sops' usual key lookup."""
     folder = tempfile.mkdtemp(prefix="compose2k8s-sops-")
     try:
         path = Path(folder) / "doc.sops.yaml"
         path.write_text(text)
-        env = {**{k: v for k, v in os.environ.items() if not k.startswith("SOPS_")},
-               "SOPS_AGE_KEY_FILE": str(identity_file)}
+        env = dict(os.environ) if identity_file is None else {
+            **{k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}, "SOPS_AGE_KEY_FILE": str(identity_file)}
         proc = subprocess.run([sops_binary(), "--disable-version-check", "--decrypt", str(path)],
                               capture_output=True, text=True, env=env, timeout=60, check=False)
         if proc.returncode != 0:

@@ -26,6 +26,22 @@ def secret_object(plan: Plan, secret: SecretData, placeholder: bool) -> dict[str
     return obj
 
 
+def _unchanged(plan: Plan, plain: dict[str, str], found: list[str], folder: str) -> dict[str, str]:
+    """Encrypted files of the previous tree that still hold the same values (determinism)."""
+    from .. import sops
+    previous = plan.options.previous_tree
+    kept: dict[str, str] = {}
+    if previous is None:
+        return kept
+    for name, text in plain.items():
+        path = Path(previous) / folder / f"{name}.sops.yaml"
+        if path.is_file():
+            old = path.read_text("utf-8")
+            if sops.reusable(old, text, found):
+                kept[name] = old
+    return kept
+
+
 def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list[str]]:
     """({path: text}, Secret objects (metadata only, for the summary), base resources to add)."""
     from .. import sops
@@ -43,8 +59,9 @@ def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list
     if not found:
         raise SecretsError(f"{len(plan.secrets)} Secret(s) to encrypt but no age recipient", hint=HINT)
     plain = {s.name: dump(secret_object(plan, s, False)) for s in plan.secrets}
-    encrypted = sops.encrypt_all(plain, found)
     folder = "base/secrets" if mode in ("ksops", "flux") else "secrets"
+    kept = _unchanged(plan, plain, found, folder)
+    encrypted = {**kept, **sops.encrypt_all({k: v for k, v in plain.items() if k not in kept}, found)}
     files = {f"{folder}/{name}.sops.yaml": text for name, text in encrypted.items()}
     files[".sops.yaml"] = sops.sops_config(found)
     extra: list[str] = []

@@ -33,7 +33,7 @@ def _split(plan: Plan, w: Workload, env: dict[str, str]) -> tuple[dict[str, str]
     plain: dict[str, str] = {}
     secret: dict[str, str] = {}
     for key, value in env.items():
-        (secret if looks_secret(key) else plain)[key] = value
+        (secret if looks_secret(key, value) else plain)[key] = value
     return plain, secret
 
 
@@ -55,7 +55,7 @@ def run(plan: Plan) -> Plan:
             new = rewrite(value, others) if others else value
             if new != value:
                 plan.warn(compose_name, "environment", "rewritten-host",
-                          f"{key}: peer host name rewritten to the renamed Service ({new if not looks_secret(key) else '…'})",
+                          f"{key}: peer host name rewritten to the renamed Service ({new if not looks_secret(key, new) else '…'})",
                           "the Service names come from service_names in compose2k8s.yaml", severity="info")
             env[key] = new
         if not env:

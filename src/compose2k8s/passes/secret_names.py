@@ -2,6 +2,8 @@
 
 >>> looks_secret("POSTGRES_PASSWORD"), looks_secret("POSTGRES_PASSWORD_FILE"), looks_secret("API_KEY")
 (True, False, True)
+>>> looks_secret("AMQP_URL", "amqp://rabbit:5672/"), looks_secret("AMQP_URL", "amqp://u:pw@rabbit:5672/")
+(False, True)
 """
 from __future__ import annotations
 
@@ -16,7 +18,13 @@ def _table() -> dict:
     return read_table("secret-env-names")
 
 
-def looks_secret(name: str) -> bool:
+_URL_WITH_PASSWORD = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@")
+
+
+def looks_secret(name: str, value: str = "") -> bool:
+    """True for a secret-looking name, or a URL value carrying a password."""
+    if _URL_WITH_PASSWORD.match(value):
+        return True
     table = _table()
     upper = name.upper()
     if upper in table["exact"]:

@@ -1,0 +1,17 @@
+"""Nothing silent: unsupported keys are reported with a hint."""
+from compose2k8s.mappings import compose_keys
+
+from ..golden import convert_case
+
+
+def test_unsupported_keys_are_reported():  # a Kompose complaint
+    result = convert_case("unsupported-keys")
+    reported = {d.key for d in result.diagnostics if d.service == "app" and d.severity == "warning"}
+    assert {"logging", "devices", "ulimits", "cpu_shares", "stop_signal", "build", "network_mode"} <= reported
+
+
+def test_every_compose_service_key_has_a_status():
+    table = compose_keys()
+    assert {"image", "ports", "volumes", "depends_on", "healthcheck", "secrets", "deploy"} <= set(table.service)
+    for key, status in table.service.items():
+        assert status.status == "mapped" or status.reason, f"{key} needs a reason"

@@ -1,0 +1,57 @@
+"""Volumes: shared claims RWX, files as ConfigMaps, the writable emptyDir pattern."""
+from ..golden import convert_case
+from ..trees import find, pod
+
+
+def mounts(files, name):
+    spec = pod(find(files, "Deployment", name))
+    return {m["mountPath"]: m for m in spec["containers"][0].get("volumeMounts", [])}, spec
+
+
+def test_shared_volume_and_folder_are_one_rwx_claim():
+    result = convert_case("volumes-sharing")
+    files = result.files
+    assert find(files, "PersistentVolumeClaim", "uploads")["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert find(files, "PersistentVolumeClaim", "uploads")["spec"]["resources"]["requests"]["storage"] == "3Gi"
+    writer, _ = mounts(files, "writer")
+    reader, _ = mounts(files, "reader")
+    assert writer["/var/log/app"]["name"] == reader["/logs"]["name"] == "writer-shared"
+    assert reader["/logs"]["readOnly"] is True and "readOnly" not in writer["/var/log/app"]
+    assert any(d.code == "rwx-claim" for d in result.diagnostics)
+
+
+def test_files_become_configmaps_read_only_and_writable():
+    files = convert_case("volumes-sharing").files
+    reader, _ = mounts(files, "reader")
+    assert reader["/etc/nginx/conf.d/default.conf"] == {"name": "files", "mountPath": "/etc/nginx/conf.d/default.conf",
+                                                        "subPath": "nginx.conf", "readOnly": True}
+    writer, spec = mounts(files, "writer")
+    assert writer["/etc/app/settings.yaml"]["name"] == "writable-files"
+    assert spec["initContainers"][0]["name"] == "copy-writable-files"
+    cm = find(files, "ConfigMap", "writer-files")
+    assert "feature_flags" in cm["data"]["settings.yaml"] and "logo.bin" in cm["binaryData"]
+
+
+def test_host_paths_scratch_and_configs():
+    result = convert_case("volumes-sharing")
+    reader, spec = mounts(result.files, "reader")
+    assert "/var/run/docker.sock" not in reader
+    assert any(d.code == "host-path-dropped" for d in result.diagnostics)
+    config = next(v for v in spec["volumes"] if v["name"] == "config-app-config")
+    assert config["configMap"]["items"][0]["mode"] == 0o440
+    assert find(result.files, "ConfigMap", "inline-motd")["data"]["inline_motd"] == "welcome to volumes\n"
+    writer, wspec = mounts(result.files, "writer")
+    assert next(v for v in wspec["volumes"] if v["name"] == writer["/run/tmp"]["name"])["emptyDir"] == {
+        "medium": "Memory", "sizeLimit": "16Mi"}
+
+
+def test_guides_vector_pattern_and_writable_subfinder_config():
+    files = convert_case("cptm8").files
+    vector, _ = mounts(files, "vector")
+    asmm8, spec = mounts(files, "asmm8")
+    assert vector["/var/log/asmm8"]["name"] == asmm8["/var/log/asmm8"]["name"]
+    assert vector["/var/log/asmm8"]["readOnly"] is True
+    claim = find(files, "PersistentVolumeClaim", asmm8["/var/log/asmm8"]["name"])
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert asmm8["/app/configs/subfinderconfig.yaml"] == {"name": "writable-files", "subPath": "subfinderconfig.yaml",
+                                                          "mountPath": "/app/configs/subfinderconfig.yaml"}

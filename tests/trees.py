@@ -1,0 +1,32 @@
+"""Helpers to look into a converted tree."""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+def objects(files: dict[str, str], prefix: str = "base/") -> list[dict[str, Any]]:
+    out = []
+    for path, text in files.items():
+        if path.startswith(prefix) and path.endswith(".yaml") and not path.endswith("kustomization.yaml") \
+                and ".sops." not in path:
+            out += [d for d in yaml.safe_load_all(text) if d]
+    return out
+
+
+def find(files: dict[str, str], kind: str, name: str, prefix: str = "base/") -> dict[str, Any]:
+    matches = [o for o in objects(files, prefix) if o["kind"] == kind and o["metadata"]["name"] == name]
+    assert matches, f"no {kind} {name} in {prefix}"
+    return matches[0]
+
+
+def names(files: dict[str, str], kind: str, prefix: str = "base/") -> set[str]:
+    return {o["metadata"]["name"] for o in objects(files, prefix) if o["kind"] == kind}
+
+
+def pod(obj: dict[str, Any]) -> dict[str, Any]:
+    spec = obj["spec"]
+    if obj["kind"] == "CronJob":
+        return spec["jobTemplate"]["spec"]["template"]["spec"]
+    return spec["template"]["spec"]

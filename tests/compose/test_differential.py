@@ -17,6 +17,9 @@ WE_ARE_STRICTER = {
     "configs_test/002_TestTopLevelConfigs_L56.yaml": "config file is missing; we need its content for the ConfigMap",
     "secrets_test/001_TestServiceSecrets_L27.yaml": "secret file is missing; we need its content to encrypt it",
     "secrets_test/002_TestTopLevelSecrets_L58.yaml": "secret file is missing; we need its content to encrypt it",
+    "reset_test/005_TestAliasBombPrevented_L196.yaml":
+        "an alias bomb (40 written values expand to 177,000): we refuse it in milliseconds; the reference "
+        "grinds through it for seconds, or times out",
 }
 # Files the reference refuses and we accept, with the reason we do not follow it.
 WE_ARE_LENIENT = {
@@ -34,6 +37,13 @@ WE_ARE_LENIENT = {
         "one anchored mapping reused as three services is not a cycle; the reference's reset pass misreports it",
 }
 
+# Files on which the reference gives different answers from run to run; checked elsewhere.
+REFERENCE_UNSTABLE = {
+    "override_test/014_TestOverrideSelfExtends_L280.yaml":
+        "the reference sometimes loses the !override of an extended service's depends_on (Go map order); "
+        "test_load.py::test_override_survives_extends holds our (stable) answer",
+}
+
 
 def _short(path) -> str:
     return "/".join(path.parts[-2:])
@@ -47,14 +57,16 @@ def outcomes():
     files = compose_files(CORPUS)
     with ThreadPoolExecutor(4) as pool:
         theirs = list(pool.map(lambda f: run_reference(f, binary), files))
-    return [(f, run_ours(f), t) for f, t in zip(files, theirs)]
+    timed_out = [f for f, t in zip(files, theirs) if "timed out" in t.error]
+    print(f"\nreference timed out (excluded from comparisons): {[_short(f) for f in timed_out]}")
+    return [(f, run_ours(f), t) for f, t in zip(files, theirs) if f not in timed_out]
 
 
 @needs_shared
 def test_full_agreement_on_files_both_accept(outcomes):
     both = [(f, o, t) for f, o, t in outcomes if o.ok and t.ok]
     disagreeing = {_short(f): differences(o.config, t.config) for f, o, t in both
-                   if differences(o.config, t.config)}
+                   if _short(f) not in REFERENCE_UNSTABLE and differences(o.config, t.config)}
     print(f"\nreference agreement: {len(both) - len(disagreeing)}/{len(both)} files "
           f"({len(outcomes)} compose files in the corpus)")
     assert len(both) > 300
@@ -70,7 +82,8 @@ def test_reference_rejections_are_ours_too(outcomes):
 @needs_shared
 def test_our_extra_rejections_are_the_listed_ones(outcomes):
     stricter = {_short(f) for f, o, t in outcomes if t.ok and not o.ok}
-    assert stricter == set(WE_ARE_STRICTER)
+    assert stricter <= set(WE_ARE_STRICTER)
+    assert set(WE_ARE_STRICTER) - stricter <= {"reset_test/005_TestAliasBombPrevented_L196.yaml"}
 
 
 @needs_shared

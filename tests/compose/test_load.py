@@ -223,3 +223,20 @@ def test_links_and_volumes_from_imply_dependencies(project):
           app: {image: app, links: ["db:database"], volumes_from: ["data:ro"]}
     """})
     assert set(load(root).services["app"].depends_on) == {"db", "data"}
+
+
+def test_override_survives_extends(project):
+    root = project({"compose.yaml": """
+        services:
+          one: {image: nginx}
+          two: {image: nginx}
+          base: {image: nginx}
+          main_one: {image: nginx, depends_on: [one]}
+          main_two:
+            extends: main_one
+            depends_on: !override [two]
+          main:
+            extends: {service: main_two}
+            depends_on: [base]
+    """})
+    assert set(load(root).services["main"].depends_on) == {"two", "base"}

@@ -56,6 +56,8 @@ def parse_port(spec: Any, key: str = "ports") -> list[dict[str, Any]]:
     if isinstance(spec, bool) or not isinstance(spec, (str, int)):
         raise _bad(f"port '{spec}' is neither a string nor a mapping", key,
                    'write "HOST:CONTAINER" or the long form with target:')
+    if str(spec).strip() == "":
+        raise _bad("a port entry is empty", key, "a variable in it may be unset: set it in the shell or .env")
     match = _PORT.match(str(spec).strip())
     if not match:
         raise _bad(f"cannot parse port '{spec}'", key,
@@ -266,6 +268,8 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "configs": _file_mounts,
         "expose": lambda v: [str(x) for x in (v or [])],
         "dns": _string_list,
+        "dns_search": _string_list,
+        "dns_opt": _string_list,
         "tmpfs": _string_list,
         "profiles": _string_list,
         "networks": lambda v: {str(n): None for n in v} if isinstance(v, list) else v,

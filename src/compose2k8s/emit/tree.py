@@ -7,6 +7,7 @@ from ..ir.model import Plan
 from .kustomize import base_tree
 from .lower import lower
 from .overlays import overlay_tree
+from .readme import tree_readme
 from .secrets import secret_files
 
 
@@ -18,4 +19,5 @@ def build_tree(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]]]:
                       generators=["secret-generator.yaml"] if plan.options.secrets == "ksops" else [])
     files.update(secret_tree)
     files.update(overlay_tree(plan, [o for _, o in objects]))
+    files["README.md"] = tree_readme(plan, files)
     return dict(sorted(files.items())), [o for _, o in objects] + secret_objects

@@ -234,8 +234,26 @@ def _annotations(plan: Plan, w: Workload) -> None:
         plan.trace(svc.name, "labels", f"{w.kind} {w.name} metadata.annotations")
 
 
+def _image_needs(plan: Plan, w: Workload) -> None:
+    """Node sysctls an image needs (mappings/image-needs.yaml) → a privileged init container."""
+    from ..mappings import read_table
+    from .images import image_base
+    table = read_table("image-needs")
+    needs = table["images"].get(image_base(w.service.image))
+    if not needs:
+        return
+    script = "".join(f"sysctl -w {k}={v}\n" for k, v in sorted(needs["sysctls"].items()))
+    w.init_containers.append({"name": "init-sysctl", "image": table["image"], "command": ["sh", "-c", script],
+                              "securityContext": {"privileged": True}})
+    plan.warn(w.service.name, "image", "node-sysctl",
+              f"{image_base(w.service.image)} needs {', '.join(sorted(needs['sysctls']))} on the node: set by a "
+              "privileged init container init-sysctl", "or set it on the nodes and remove the init container",
+              severity="info")
+
+
 def run(plan: Plan) -> Plan:
     for workload in plan.workloads.values():
+        _image_needs(plan, workload)
         _command(plan, workload)
         _security(plan, workload)
         _resources(plan, workload)

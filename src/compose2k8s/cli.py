@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Turn a Docker Compose project into a production-grade Kustomize tree.")
 
 FilesArg = Annotated[Optional[list[Path]], typer.Argument(help="Compose files, merged in order.", show_default=False)]

@@ -1,0 +1,152 @@
+"""Property tests: generated compose projects always give trees that render and validate,
+keep every service reachable under its compose name, wait for every dependency and never
+contain a secret value; mutated or truncated inputs always give a clean error."""
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from compose2k8s import convert
+from compose2k8s.errors import Compose2K8sError
+from compose2k8s.names import service_name
+from compose2k8s.options import ConvertOptions
+from compose2k8s.validate import validate_tree
+
+from .trees import objects, pod
+
+IMAGES = ["nginx:1.27", "postgres:16", "redis:7", "example/app:1.0", "rabbitmq:3.13", "example/worker:2"]
+HEALTHCHECKS = [None, ["CMD", "curl", "-f", "http://localhost:{port}/health"], ["CMD-SHELL", "pg_isready -U app"],
+                ["CMD-SHELL", "nc -z localhost {port} || exit 1"], ["NONE"]]
+NAMES = st.from_regex(r"[a-z][a-z0-9]{0,6}(_[a-z0-9]{1,4})?", fullmatch=True)
+SECRET = st.from_regex(r"[A-Za-z0-9]{12,20}", fullmatch=True).map(lambda s: "S3cr3t-" + s)
+
+
+@st.composite
+def projects(draw):
+    names = draw(st.lists(NAMES, min_size=1, max_size=5, unique_by=service_name))
+    volumes = ["data", "shared"]
+    services, secrets, values = {}, {}, []
+    for index, name in enumerate(names):
+        svc: dict = {"image": draw(st.sampled_from(IMAGES))}
+        port = draw(st.integers(1025, 30000))
+        if draw(st.booleans()):
+            svc["ports"] = [f"{port}:{port}"] if draw(st.booleans()) else [str(port)]
+        elif draw(st.booleans()):
+            svc["expose"] = [str(port)]
+        check = draw(st.sampled_from(HEALTHCHECKS))
+        if check:
+            svc["healthcheck"] = {"test": [part.format(port=port) for part in check]}
+        mounts = []
+        if draw(st.booleans()):
+            mounts.append(f"{draw(st.sampled_from(volumes))}:/data{'' if draw(st.booleans()) else ':ro'}")
+        if draw(st.booleans()):
+            mounts.append(f"./{draw(st.sampled_from(['logs', 'cache']))}:/var/log/app")
+        if mounts:
+            svc["volumes"] = mounts
+        earlier = names[:index]
+        if earlier and draw(st.booleans()):
+            deps = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=len(earlier), unique=True))
+            svc["depends_on"] = {d: {"condition": draw(st.sampled_from(["service_started", "service_healthy"]))}
+                                 for d in deps}
+        if draw(st.booleans()):
+            value = draw(SECRET)
+            values.append(value)
+            svc.setdefault("environment", {})["APP_PASSWORD"] = value
+        if draw(st.booleans()):
+            secret = f"s{index}"
+            value = draw(SECRET)
+            secrets[secret] = value
+            values.append(value)
+            svc["secrets"] = [secret]
+        services[name] = svc
+    return services, secrets, values
+
+
+def _write(root: Path, services: dict, secrets: dict) -> Path:
+    doc: dict = {"name": "prop", "services": services, "volumes": {"data": {}, "shared": {}}}
+    if secrets:
+        doc["secrets"] = {n: {"file": f"./secrets/{n}.txt"} for n in secrets}
+        (root / "secrets").mkdir()
+        for name, value in secrets.items():
+            (root / "secrets" / f"{name}.txt").write_text(value)
+    for folder in ("logs", "cache"):
+        (root / folder).mkdir(exist_ok=True)
+    path = root / "compose.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def recipient():
+    pyrage = pytest.importorskip("pyrage")
+    return str(pyrage.x25519.Identity.generate().to_public())
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(generated=projects())
+def test_generated_projects_give_valid_faithful_trees(generated, recipient):
+    services, secrets, values = generated
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        result = convert([_write(root, services, secrets)], ConvertOptions(age_recipients=[recipient]))
+        result.write(root / "out")
+        report = validate_tree(root / "out")
+        assert report.ok, report.problems
+        texts = "\n".join(result.files.values())
+        for value in values:
+            assert value not in texts and base64.b64encode(value.encode()).decode() not in texts
+        objs = objects(result.files)
+        service_names = {o["metadata"]["name"] for o in objs if o["kind"] == "Service"}
+        workloads = {o["metadata"]["name"]: o for o in objs if o["kind"] in ("Deployment", "StatefulSet")}
+        for name, svc in services.items():
+            k8s_name = service_name(name)
+            listens = "ports" in svc or "expose" in svc or svc["image"].split(":")[0] in (
+                "nginx", "postgres", "redis", "rabbitmq")
+            if listens:
+                assert k8s_name in service_names, f"{name} is not reachable"
+            waits = {c["name"] for c in pod(workloads[k8s_name]).get("initContainers", [])}
+            for dep in svc.get("depends_on", {}):
+                dep_svc = services[dep]
+                if "ports" in dep_svc or "expose" in dep_svc or dep_svc["image"].split(":")[0] in (
+                        "nginx", "postgres", "redis", "rabbitmq"):
+                    assert f"wait-for-{service_name(dep)}" in waits
+
+
+@st.composite
+def mutations(draw):
+    services, secrets, _ = draw(projects())
+    text = yaml.safe_dump({"services": services}, sort_keys=False)
+    kind = draw(st.sampled_from(["truncate", "insert", "delete", "replace"]))
+    position = draw(st.integers(0, max(0, len(text) - 1)))
+    junk = draw(st.text(alphabet=":-[]{}&*!|>'\"#%@`$\n\t ab01", min_size=1, max_size=4))
+    if kind == "truncate":
+        text = text[:position]
+    elif kind == "insert":
+        text = text[:position] + junk + text[position:]
+    elif kind == "delete":
+        text = text[:position] + text[position + len(junk):]
+    else:
+        text = text[:position] + junk + text[position + len(junk):]
+    return text
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=mutations())
+def test_mutated_inputs_convert_or_fail_cleanly(text):
+    assume(text.strip())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "compose.yaml"
+        path.write_text(text)
+        for folder in ("logs", "cache"):
+            (Path(tmp) / folder).mkdir()
+        try:
+            convert([path], ConvertOptions(secrets="placeholder"))
+        except Compose2K8sError as exc:
+            assert str(exc).strip()

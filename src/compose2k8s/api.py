@@ -48,9 +48,11 @@ def convert(files: Sequence[str | Path], options: ConvertOptions | None = None) 
     from .ir.lift import lift
     from .passes import run_all
 
+    from .project_options import with_embedded
     opts = load_options(files, options)
     project = load_project(files, LoadOptions(profiles=opts.profiles, env_files=opts.env_files or None,
                                               project_name=opts.project_name))
+    opts = with_embedded(opts, options, project.extensions.get("x-compose2k8s"), str(project.files[0]))
     plan = run_all(lift(project, opts))
     files_out, objects = build_tree(plan)
     return ConvertResult(files=files_out, diagnostics=sorted(set(plan.diagnostics)),

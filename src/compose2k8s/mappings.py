@@ -28,8 +28,9 @@ class ComposeKeys(_Frozen):
     service: dict[str, KeyStatus]
 
 
+@cache
 def read_table(name: str) -> Any:
-    """Parsed content of `mappings/<name>.yaml` shipped inside the package."""
+    """Parsed content of `mappings/<name>.yaml` shipped inside the package (read once; do not mutate)."""
     text = resources.files("compose2k8s").joinpath("mappings", f"{name}.yaml").read_text("utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 

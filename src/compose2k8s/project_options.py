@@ -26,26 +26,30 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def _embedded(compose_file: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(compose_file.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}  # the loader reports compose-file problems with full context
-    block = data.get("x-compose2k8s") if isinstance(data, dict) else None
-    return block if isinstance(block, dict) else {}
-
-
 def discover(files: list[Path], explicit: ConvertOptions | None) -> ConvertOptions:
-    """Options file < x-compose2k8s block < explicit options (only fields they set)."""
+    """Options before the project is loaded: options file < explicit options."""
     data: dict[str, Any] = {}
     source = "options"
     if files:
-        first = Path(files[0])
-        options_file = first.parent / OPTIONS_FILE
+        options_file = Path(files[0]).parent / OPTIONS_FILE
         if options_file.is_file():
             data.update(_read(options_file))
             source = str(options_file)
-        data.update(_embedded(first))
     if explicit is not None:
         data.update(explicit.model_dump(exclude_unset=True))
     return options_from_mapping(data, source)
+
+
+def with_embedded(options: ConvertOptions, explicit: ConvertOptions | None, block: Any,
+                  compose_file: str) -> ConvertOptions:
+    """Add the compose file's `x-compose2k8s` block (explicit options still win)."""
+    if not block:
+        return options
+    if not isinstance(block, dict):
+        raise OptionsError("x-compose2k8s must be a mapping", file=compose_file, key="x-compose2k8s",
+                           hint="write option: value pairs under it")
+    data = options.model_dump(exclude_unset=True)
+    data.update(block)
+    if explicit is not None:
+        data.update(explicit.model_dump(exclude_unset=True))
+    return options_from_mapping(data, f"{compose_file} (x-compose2k8s)")

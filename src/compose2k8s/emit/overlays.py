@@ -13,7 +13,7 @@ from typing import Any
 
 from ..ir.model import Plan, PortSpec, Workload
 from ..names import dns_label
-from .yamltext import dump
+from .yamltext import dump, dump_value
 
 HTTP_PORTS = {80, 443, 3000, 4000, 5000, 8000, 8080, 8081, 8443, 8888, 9000, 5601, 15672}
 NODE_PORT_FIRST = 30080
@@ -44,8 +44,7 @@ def _patch(kind: str, name: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def dump_ops(ops: list[dict[str, Any]]) -> str:
-    import yaml
-    return yaml.safe_dump(ops, sort_keys=False, default_flow_style=False)
+    return dump_value(ops)
 
 
 def _claims(objects: list[dict[str, Any]]) -> list[tuple[str, str, str, str | None]]:

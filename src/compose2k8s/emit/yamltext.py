@@ -1,34 +1,125 @@
 """Deterministic YAML text for Kubernetes objects: conventional key order, no nulls.
 
->>> print(dump({"spec": {}, "kind": "X", "apiVersion": "v1", "metadata": {"name": "a"}}), end="")
+A small emitter for the shapes we write (mappings, sequences, strings, numbers, booleans):
+plain scalars only when a YAML 1.1 reader (kubectl's) reads them back as the same string,
+double-quoted otherwise, literal blocks for multi-line text. Several times faster than
+PyYAML's representer, which dominated conversion time on large stacks.
+
+>>> print(dump({"spec": {"a": "yes", "b": [1, "x: y"]}, "kind": "X", "apiVersion": "v1"}), end="")
 apiVersion: v1
 kind: X
-metadata:
-  name: a
+spec:
+  a: "yes"
+  b:
+  - 1
+  - "x: y"
 """
 from __future__ import annotations
 
+import json
+import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
 _FIRST = ("apiVersion", "kind", "metadata", "type", "spec", "data", "stringData", "binaryData")
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_PLAIN_CHARS = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
+_INDICATORS = set("!&*[]{}|>'\"%@`#,?:-")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+_PRINTABLE = re.compile(r"^[\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$")
 
 
-class _Literal(str):
-    """A multi-line string written as a `|` block."""
+def _plain_ok(text: str) -> bool:
+    """Can `text` be written unquoted in block context and read back as this same string?"""
+    if not _PLAIN_CHARS.fullmatch(text) or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if any(c in "[]{},`\"'" for c in text):
+        return False
+    first = text[0]
+    if first in _INDICATORS and not (first in "-:?" and len(text) > 1 and text[1] != " " and first != "?"):
+        return False
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
-def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
+@lru_cache(maxsize=65536)
+def _string(text: str) -> str:
+    return text if _plain_ok(text) else json.dumps(text, ensure_ascii=False)
 
 
-class _Out(_Dumper):  # type: ignore[misc,valid-type]
-    pass
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
-_Out.add_representer(_Literal, _literal)
+def _literal(text: str, indent: int) -> list[str] | None:
+    """Lines of a `|` block for `text`, or None when a block cannot hold it exactly."""
+    if "\n" not in text or text.startswith((" ", "\n")) or not _PRINTABLE.match(text) or "\t" in text:
+        return None
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    header = "|-" if trailing == 0 else "|" if trailing == 1 else "|+"
+    pad = " " * indent
+    lines = [header] + [(pad + line) if line else "" for line in body.split("\n")]
+    if trailing > 1:
+        lines += [""] * (trailing - 1)
+    if any(line != line.rstrip(" ") for line in lines[1:]):
+        return None
+    return lines
+
+
+def _mapping(value: dict, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for key, item in value.items():
+        key_text = _scalar(key)
+        if isinstance(item, dict) and item:
+            out.append(f"{pad}{key_text}:")
+            _mapping(item, indent + 2, out)
+        elif isinstance(item, list) and item:
+            out.append(f"{pad}{key_text}:")
+            _sequence(item, indent, out)
+        elif isinstance(item, (dict, list)):
+            out.append(f"{pad}{key_text}: {'{}' if isinstance(item, dict) else '[]'}")
+        else:
+            block = _literal(item, indent + 2) if isinstance(item, str) else None
+            if block:
+                out.append(f"{pad}{key_text}: {block[0]}")
+                out.extend(block[1:])
+            else:
+                out.append(f"{pad}{key_text}: {_scalar(item)}")
+
+
+def _sequence(value: list, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in value:
+        if isinstance(item, dict) and item:
+            start = len(out)
+            _mapping(item, indent + 2, out)
+            out[start] = pad + "- " + out[start][indent + 2:]
+        elif isinstance(item, list) and item:
+            out.append(pad + "-")
+            _sequence(item, indent + 2, out)
+        elif isinstance(item, (dict, list)):
+            out.append(f"{pad}- {'{}' if isinstance(item, dict) else '[]'}")
+        else:
+            block = _literal(item, indent + 2) if isinstance(item, str) else None
+            if block:
+                out.append(f"{pad}- {block[0]}")
+                out.extend(block[1:])
+            else:
+                out.append(f"{pad}- {_scalar(item)}")
 
 
 def _prune(value: Any, top: bool = False) -> Any:
@@ -39,22 +130,27 @@ def _prune(value: Any, top: bool = False) -> Any:
         out = {}
         for key in keys:
             item = _prune(value[key])
-            if item is None or (item == {} and key != "emptyDir") or (item == [] and key not in ("args",)):
+            if item is None or (item == {} and key != "emptyDir") or item == []:
                 continue
             out[key] = item
         return out
     if isinstance(value, list):
         return [_prune(v) for v in value]
-    if isinstance(value, str) and "\n" in value and not any(c in value for c in "\t\r") \
-            and not value.startswith((" ", "\n")) and value == value.rstrip(" "):
-        return _Literal(value)
     return value
 
 
 def dump(obj: dict[str, Any]) -> str:
-    return yaml.dump(_prune(obj, top=True), Dumper=_Out, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True, width=120)
+    """One object as YAML text (top-level keys in the conventional order, empty fields dropped)."""
+    out: list[str] = []
+    _mapping(_prune(obj, top=True), 0, out)
+    return "\n".join(out) + "\n"
 
 
-def dump_all(objects: list[dict[str, Any]]) -> str:
-    return "---\n".join(dump(o) for o in objects)
+def dump_value(value: Any) -> str:
+    """Any mapping or sequence as YAML text, as given (no pruning or reordering)."""
+    out: list[str] = []
+    if isinstance(value, list):
+        _sequence(value, 0, out)
+    else:
+        _mapping(value, 0, out)
+    return "\n".join(out) + "\n"

@@ -97,7 +97,7 @@ def test_ecr_refresher_with_its_rbac(files):
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "ecr-token-refresher"}]
     cron = find(files, "CronJob", "ecr-token-refresher")
     assert cron["spec"]["schedule"] == "0 */8 * * *"
-    assert "secrets/aws-ecr-credentials.sops.yaml" in files
+    assert "aws-ecr-credentials" in files["secrets/secrets.sops.yaml"]
 
 
 def test_writable_subfinder_config(files):
@@ -110,8 +110,8 @@ def test_writable_subfinder_config(files):
 
 
 def test_secrets_are_sops_encrypted_outside_the_base(files):
-    assert {p for p in files if p.startswith("secrets/")} >= {"secrets/postgresql-root-password.sops.yaml",
-                                                               "secrets/mongodb-root-password.sops.yaml",
-                                                               "secrets/rabbitmq-password.sops.yaml"}
+    listing = yaml.safe_load(files["secrets/secrets.sops.yaml"])
+    assert {"postgresql-root-password", "mongodb-root-password", "rabbitmq-password", "aws-ecr-credentials"} <= {
+        item["metadata"]["name"] for item in listing["items"]}
     assert not [o for o in objects(files) if o["kind"] == "Secret"]
-    assert "ENC[AES256_GCM" in files["secrets/postgresql-root-password.sops.yaml"]
+    assert all(v.startswith("ENC[AES256_GCM") for item in listing["items"] for v in item["data"].values())

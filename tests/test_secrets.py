@@ -38,11 +38,11 @@ def env(monkeypatch):
 def test_round_trip_with_a_throwaway_key(age_key, env):
     recipient, key = age_key
     result = convert([SECRET_CASE / "docker-compose.yml"], ConvertOptions(age_recipients=[recipient]))
-    decrypted = {}
-    for path, text in result.files.items():
-        if path.startswith("secrets/"):
-            doc = yaml.safe_load(decrypt(text, key))
-            decrypted[doc["metadata"]["name"]] = {k: base64.b64decode(v).decode() for k, v in doc["data"].items()}
+    assert [p for p in result.files if p.startswith("secrets/")] == ["secrets/secrets.sops.yaml"]
+    listing = yaml.safe_load(decrypt(result.files["secrets/secrets.sops.yaml"], key))
+    assert listing["kind"] == "List"
+    decrypted = {doc["metadata"]["name"]: {k: base64.b64decode(v).decode() for k, v in doc["data"].items()}
+                 for doc in listing["items"]}
     assert decrypted["db-password"]["db_password"] == (SECRET_CASE / "secrets/db_password.txt").read_text()
     assert decrypted["tls-key"]["tls_key"] == (SECRET_CASE / "secrets/tls.key").read_text()
     assert decrypted["api-token"]["api_token"] == "fake-api-token-6"
@@ -54,7 +54,7 @@ def test_round_trip_with_a_throwaway_key(age_key, env):
 def test_tampered_file_fails_to_decrypt(age_key, env):
     recipient, key = age_key
     result = convert([SECRET_CASE / "docker-compose.yml"], ConvertOptions(age_recipients=[recipient]))
-    text = result.files["secrets/db-password.sops.yaml"]
+    text = result.files["secrets/secrets.sops.yaml"]
     start = text.index("ENC[AES256_GCM,data:") + len("ENC[AES256_GCM,data:")
     tampered = text[:start] + ("A" if text[start] != "A" else "B") + text[start + 1:]
     with pytest.raises(SecretsError):
@@ -64,9 +64,9 @@ def test_tampered_file_fails_to_decrypt(age_key, env):
 def test_names_and_types_stay_readable(age_key, env):
     recipient, _ = age_key
     result = convert([SECRET_CASE / "docker-compose.yml"], ConvertOptions(age_recipients=[recipient]))
-    doc = yaml.safe_load(result.files["secrets/tls-key.sops.yaml"])
-    assert doc["metadata"]["name"] == "tls-key" and doc["type"] == "Opaque"
-    assert doc["data"]["tls_key"].startswith("ENC[AES256_GCM")
+    items = {d["metadata"]["name"]: d for d in yaml.safe_load(result.files["secrets/secrets.sops.yaml"])["items"]}
+    assert items["tls-key"]["type"] == "Opaque"
+    assert items["tls-key"]["data"]["tls_key"].startswith("ENC[AES256_GCM")
 
 
 def _needles() -> list[str]:
@@ -111,8 +111,8 @@ def test_recipients_from_environment_and_sops_config(age_key, tmp_path, monkeypa
 
 def test_placeholder_mode_writes_replace_me(env):
     result = convert([SECRET_CASE / "docker-compose.yml"], ConvertOptions(secrets="placeholder"))
-    doc = yaml.safe_load(result.files["secrets/db-password.yaml"])
-    assert doc["stringData"] == {"db_password": "REPLACE_ME"}
+    items = {d["metadata"]["name"]: d for d in yaml.safe_load(result.files["secrets/secrets.yaml"])["items"]}
+    assert items["db-password"]["stringData"] == {"db_password": "REPLACE_ME"}
     assert any(d.code == "placeholder-secrets" for d in result.diagnostics)
 
 

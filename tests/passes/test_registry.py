@@ -19,7 +19,7 @@ def test_ecr_refresher_matches_the_guide():
     limited = [r for r in role["rules"] if "resourceNames" in r]
     assert limited and limited[0]["resourceNames"] == ["ecr-registry-secret"]
     assert all(set(r["verbs"]) <= {"create"} for r in role["rules"] if "resourceNames" not in r)
-    assert "secrets/aws-ecr-credentials.yaml" in files
+    assert "name: aws-ecr-credentials" in files["secrets/secrets.yaml"]
 
 
 def test_other_private_registry_gets_a_documented_pull_secret():

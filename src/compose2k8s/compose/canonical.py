@@ -208,6 +208,9 @@ def depends_on(value: Any, key: str) -> dict[str, Any]:
     if isinstance(value, dict):
         out = {}
         for name, spec in value.items():
+            if spec is not None and not isinstance(spec, dict):
+                raise _bad(f"depends_on.{name} must be a mapping (condition, required, restart)", key,
+                           "write name: {condition: service_healthy}, or list the names")
             spec = dict(spec or {})
             spec.setdefault("condition", "service_started")
             spec.setdefault("required", True)
@@ -220,6 +223,8 @@ def env_files(value: Any, base: Path) -> list[dict[str, Any]]:
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
+        if not isinstance(item, (str, dict)) or isinstance(item, dict) and "path" not in item:
+            raise ValueError(f"entry {item!r} is neither a path nor a mapping with path:")
         entry = {"path": item, "required": True} if isinstance(item, str) else dict(item)
         entry["path"] = _absolute(str(entry["path"]), base)
         entry.setdefault("required", True)
@@ -236,7 +241,23 @@ def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _file_mounts(value: Any) -> list[dict[str, Any]]:
-    return [{"source": v} if isinstance(v, str) else dict(v) for v in value or []]
+    out = []
+    for item in value or []:
+        if isinstance(item, str):
+            out.append({"source": item})
+        elif isinstance(item, dict) and item.get("source"):
+            out.append(dict(item))
+        else:
+            raise ValueError(f"entry {item!r} is neither a name nor a mapping with source:")
+    return out
+
+
+def _mapping(value: Any) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping, not {type(value).__name__}")
+    return value
 
 
 def _string_list(value: Any) -> list[str]:
@@ -266,7 +287,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "entrypoint": command_list,
         "secrets": _file_mounts,
         "configs": _file_mounts,
-        "expose": lambda v: [str(x) for x in (v or [])],
+        "expose": _string_list,
         "dns": _string_list,
         "dns_search": _string_list,
         "dns_opt": _string_list,
@@ -276,13 +297,21 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "extends": lambda v: {"service": v} if isinstance(v, str) else v,
         "build": lambda v: {"context": v} if isinstance(v, str) else v,
         "ulimits": lambda v: {k: ({"soft": u, "hard": u} if isinstance(u, int) else u)
-                              for k, u in (v or {}).items()},
+                              for k, u in _mapping(v).items()},
     }
     for field, transform in transforms.items():
-        if field in svc and not isinstance(svc[field], (Reset, Override)):
-            svc[field] = transform(svc[field])
-        elif field in svc and isinstance(svc[field], Override):
-            svc[field] = Override(transform(svc[field].value))
+        if field not in svc or isinstance(svc[field], Reset):
+            continue
+        override = isinstance(svc[field], Override)
+        raw_value = svc[field].value if override else svc[field]
+        try:
+            value = transform(raw_value)
+        except ComposeError:
+            raise
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise _bad(f"{field} has an unexpected shape ({exc})", f"{key}.{field}",
+                       f"see the Compose specification for the forms {field} takes") from None
+        svc[field] = Override(value) if override else value
     health = svc.get("healthcheck")
     if isinstance(health, dict) and isinstance(health.get("test"), str):
         health = dict(health)
@@ -299,7 +328,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
 
 def top_level_resource(raw: Any, base: Path) -> dict[str, Any]:
     """volumes / networks / secrets / configs entries: `file:` made absolute."""
-    entry = dict(raw or {})
+    entry = dict(_mapping(raw))
     if isinstance(entry.get("file"), str):
         entry["file"] = _absolute(entry["file"], base)
     return entry

@@ -138,7 +138,11 @@ def _canonical_file(data: dict, base: Path, file: str) -> dict:
             continue
         if not isinstance(entries, dict):
             raise ComposeError(f"{section} must be a mapping", key=section, hint=f"write {section}: {{name: {{}}}}")
-        out[section] = {str(n): canonical.top_level_resource(e, base) for n, e in entries.items()}
+        try:
+            out[section] = {str(n): canonical.top_level_resource(e, base) for n, e in entries.items()}
+        except ValueError as exc:
+            raise ComposeError(f"{section} entries must be mappings ({exc})", key=section,
+                               hint=f"write {section}: {{name: {{}}}}") from None
     return out
 
 
@@ -166,6 +170,9 @@ def _includes(raw: Any, base: Path, file: str) -> list[dict]:
         raise ComposeError("include must be a list", file=file, key="include", hint="write include: [path.yaml]")
     out = []
     for item in raw:
+        if not isinstance(item, (str, dict)) or isinstance(item, dict) and not item.get("path"):
+            raise ComposeError(f"include entry {item!r} is neither a path nor a mapping with path:", file=file,
+                               key="include", hint="write include: [other/compose.yaml]")
         entry = {"path": item} if isinstance(item, str) else dict(item)
         paths = entry["path"] if isinstance(entry.get("path"), list) else [entry.get("path")]
         entry["path"] = [Path(canonical._absolute(str(p), base)) for p in paths]

@@ -25,8 +25,7 @@ def tree_readme(plan: Plan, files: dict[str, str]) -> str:
     lines.append(f"kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -")
     if mode == "sops" and secrets:
         lines.append("# needs your age key: SOPS_AGE_KEY_FILE=path/to/key.txt")
-        for path in secrets:
-            lines.append(f"sops -d {path} | kubectl apply -n {namespace} -f -")
+        lines += [f"sops -d {path} | kubectl apply -n {namespace} -f -" for path in secrets]
     elif mode == "placeholder" and secrets:
         lines.append("# fill in the REPLACE_ME values first")
         lines += [f"kubectl apply -n {namespace} -f {path}" for path in secrets]

@@ -42,6 +42,12 @@ def _unchanged(plan: Plan, plain: dict[str, str], found: list[str], folder: str)
     return kept
 
 
+def _list(plan: Plan, placeholder: bool) -> str:
+    """Every Secret in one `v1 List`, so one sops call serves them all (the guide's layout)."""
+    items = [secret_object(plan, s, placeholder) for s in sorted(plan.secrets, key=lambda s: s.name)]
+    return dump({"apiVersion": "v1", "kind": "List", "items": items})
+
+
 def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list[str]]:
     """({path: text}, Secret objects (metadata only, for the summary), base resources to add)."""
     from .. import sops
@@ -51,26 +57,25 @@ def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list
     shells = [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": s.name}} for s in plan.secrets]
     if mode == "placeholder":
         plan.warn("", "secrets", "placeholder-secrets",
-                  f"{len(plan.secrets)} Secret(s) written with REPLACE_ME values in secrets/",
+                  f"{len(plan.secrets)} Secret(s) written with REPLACE_ME values in secrets/secrets.yaml",
                   "fill them in or create the Secrets with your own tooling before deploying")
-        return ({f"secrets/{s.name}.yaml": dump(secret_object(plan, s, True)) for s in plan.secrets},
-                shells, [])
+        return {"secrets/secrets.yaml": _list(plan, True)}, shells, []
     found, _ = sops.recipients(plan.options.age_recipients, Path(plan.project.working_dir))
     if not found:
         raise SecretsError(f"{len(plan.secrets)} Secret(s) to encrypt but no age recipient", hint=HINT)
-    plain = {s.name: dump(secret_object(plan, s, False)) for s in plan.secrets}
     folder = "base/secrets" if mode in ("ksops", "flux") else "secrets"
+    plain = {"secrets": _list(plan, False)}
     kept = _unchanged(plan, plain, found, folder)
     encrypted = {**kept, **sops.encrypt_all({k: v for k, v in plain.items() if k not in kept}, found)}
-    files = {f"{folder}/{name}.sops.yaml": text for name, text in encrypted.items()}
-    files[".sops.yaml"] = sops.sops_config(found)
+    path = f"{folder}/secrets.sops.yaml"
+    files = {path: encrypted["secrets"], ".sops.yaml": sops.sops_config(found)}
     extra: list[str] = []
     if mode == "flux":
-        extra = [f"secrets/{name}.sops.yaml" for name in sorted(encrypted)]
+        extra = ["secrets/secrets.sops.yaml"]
     elif mode == "ksops":
         files["base/secret-generator.yaml"] = dump({
             "apiVersion": "viaduct.ai/v1", "kind": "ksops",
             "metadata": {"name": f"{plan.name}-secrets",
                          "annotations": {"config.kubernetes.io/function": "exec:\n  path: ksops\n"}},
-            "files": [f"./secrets/{name}.sops.yaml" for name in sorted(encrypted)]})
+            "files": ["./secrets/secrets.sops.yaml"]})
     return files, shells, extra

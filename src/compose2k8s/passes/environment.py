@@ -18,15 +18,22 @@ def renames(plan: Plan) -> dict[str, str]:
             if w.client_service and w.client_service != name}
 
 
-def rewrite(value: str, mapping: dict[str, str]) -> str:
-    """Replace whole host tokens: `db`, `db:5432`, `postgres://u@db:5432/x`.
+def host_pattern(names: list[str]) -> re.Pattern[str]:
+    """Whole host tokens among `names`: `db`, `db:5432`, `postgres://u@db:5432/x`, not `db.example.com`."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-])({alternatives})(?![\w\-]|\.[a-zA-Z])")
+
+
+def rewrite(value: str, mapping: dict[str, str], pattern: re.Pattern[str] | None = None) -> str:
+    """Replace peer host names by their Service names.
 
     >>> rewrite("amqp://rabbitmqm8:5672/", {"rabbitmqm8": "rabbitmq-service"})
     'amqp://rabbitmq-service:5672/'
     """
-    for old, new in mapping.items():
-        value = re.sub(rf"(?<![\w.\-]){re.escape(old)}(?![\w\-]|\.[a-zA-Z])", new, value)
-    return value
+    if not mapping:
+        return value
+    pattern = pattern or host_pattern(list(mapping))
+    return pattern.sub(lambda m: mapping[m.group(1)], value)
 
 
 def _split(plan: Plan, w: Workload, env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -39,6 +46,7 @@ def _split(plan: Plan, w: Workload, env: dict[str, str]) -> tuple[dict[str, str]
 
 def run(plan: Plan) -> Plan:
     mapping = renames(plan)
+    patterns: dict[str, re.Pattern[str]] = {}
     for compose_name, w in sorted(plan.workloads.items()):
         env: dict[str, str] = {}
         for key, value in w.service.environment.items():
@@ -51,8 +59,12 @@ def run(plan: Plan) -> Plan:
                 plan.warn(compose_name, "environment", "invalid-env-name",
                           f"{key} is not a valid Kubernetes variable name; left out", "rename it")
                 continue
-            others = {k: v for k, v in mapping.items() if k != compose_name}
-            new = rewrite(value, others) if others else value
+            others = {k: v for k, v in mapping.items() if k != compose_name}  # not its own name
+            if others and compose_name in mapping:
+                pattern = patterns.setdefault(compose_name, host_pattern(list(others)))
+            elif others:
+                pattern = patterns.setdefault("", host_pattern(list(others)))
+            new = rewrite(value, others, pattern) if others else value
             if new != value:
                 plan.warn(compose_name, "environment", "rewritten-host",
                           f"{key}: peer host name rewritten to the renamed Service ({new if not looks_secret(key, new) else '…'})",

@@ -127,3 +127,21 @@ def test_secret_mounts_keep_compose_semantics(env):
     assert proxy["securityContext"]["fsGroup"] == 101
     db = pod(find(result.files, "Deployment", "db"))
     assert "/run/secrets/db_password" in {m["mountPath"] for m in db["containers"][0]["volumeMounts"]}
+
+
+@pytest.mark.parametrize("mode", ["ksops", "flux"])
+def test_gitops_modes_render_and_validate(age_key, env, tmp_path, mode):
+    from compose2k8s.validate import validate_tree
+    recipient, key = age_key
+    result = convert([SECRET_CASE / "docker-compose.yml"], ConvertOptions(age_recipients=[recipient], secrets=mode))
+    result.write(tmp_path / "out")
+    base = yaml.safe_load(result.files["base/kustomization.yaml"])
+    if mode == "ksops":
+        assert base["generators"] == ["secret-generator.yaml"]
+        assert yaml.safe_load(result.files["base/secret-generator.yaml"])["files"] == ["./secrets/secrets.sops.yaml"]
+    else:  # Flux decrypts Secret objects: one encrypted file each, listed as resources
+        assert {"secrets/db-password.sops.yaml", "secrets/tls-key.sops.yaml"} <= set(base["resources"])
+        doc = yaml.safe_load(decrypt(result.files["base/secrets/db-password.sops.yaml"], key))
+        assert base64.b64decode(doc["data"]["db_password"]).decode() == "fake-db-password-4\n"
+    report = validate_tree(tmp_path / "out")
+    assert report.ok, report.problems

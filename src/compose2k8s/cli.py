@@ -165,6 +165,8 @@ def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or
     report = validate_tree(directory)
     for label, objects in report.rendered.items():
         typer.echo(f"{label}: {len(objects)} objects rendered")
+    for note in report.notes:
+        typer.echo(f"note: {note}")
     for problem in report.problems:
         typer.echo(f"invalid: {problem}", err=True)
     typer.echo("valid" if report.ok else f"{len(report.problems)} problem(s)")

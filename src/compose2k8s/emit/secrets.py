@@ -64,14 +64,17 @@ def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list
     if not found:
         raise SecretsError(f"{len(plan.secrets)} Secret(s) to encrypt but no age recipient", hint=HINT)
     folder = "base/secrets" if mode in ("ksops", "flux") else "secrets"
-    plain = {"secrets": _list(plan, False)}
+    if mode == "flux":  # Flux decrypts Secret objects one by one: each needs its own sops metadata
+        plain = {s.name: dump(secret_object(plan, s, False)) for s in plan.secrets}
+    else:
+        plain = {"secrets": _list(plan, False)}
     kept = _unchanged(plan, plain, found, folder)
     encrypted = {**kept, **sops.encrypt_all({k: v for k, v in plain.items() if k not in kept}, found)}
-    path = f"{folder}/secrets.sops.yaml"
-    files = {path: encrypted["secrets"], ".sops.yaml": sops.sops_config(found)}
+    files = {f"{folder}/{name}.sops.yaml": text for name, text in sorted(encrypted.items())}
+    files[".sops.yaml"] = sops.sops_config(found)
     extra: list[str] = []
     if mode == "flux":
-        extra = ["secrets/secrets.sops.yaml"]
+        extra = [f"secrets/{name}.sops.yaml" for name in sorted(encrypted)]
     elif mode == "ksops":
         files["base/secret-generator.yaml"] = dump({
             "apiVersion": "viaduct.ai/v1", "kind": "ksops",

@@ -148,3 +148,27 @@ def test_console_script_never_shows_a_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "services.web" in proc.stderr
+
+
+def test_config_env_file_and_multi_document_files(cli, project):
+    root = project({"compose.yaml": "services: {web: {image: 'nginx:${TAG}'}}\n---\nservices: {web: {ports: ['80:80']}}\n",
+                    "prod.env": "TAG=1.27-prod\n"})
+    code, stdout, _ = cli("config", root / "compose.yaml", "--env-file", root / "prod.env", "--format", "json")
+    web = json.loads(stdout)["services"]["web"]
+    assert code == 0 and web["image"] == "nginx:1.27-prod" and web["ports"][0]["published"] == "80"
+
+
+def test_overlays_and_namespace_flags(cli, tmp_path):
+    out = tmp_path / "k8s"
+    assert cli("convert", CASE, "-o", out, "--overlays", "dev", "--namespace", "shop")[0] == 0
+    assert sorted(p.name for p in (out / "overlays").iterdir()) == ["dev"]
+    assert "namespace: shop-dev" in (out / "overlays" / "dev" / "kustomization.yaml").read_text()
+    code, _, stderr = cli("convert", CASE, "-o", out, "--overlays", "qa")
+    assert code == 2 and "invalid option" in stderr
+
+
+def test_bad_options_file_names_the_field(cli, project):
+    root = project({"compose.yaml": "services: {web: {image: nginx}}",
+                    "compose2k8s.yaml": "storage: {default_size: 1Gi}\nservice_nmes: {}\n"})
+    code, _, stderr = cli("convert", root / "compose.yaml", "--dry-run")
+    assert code == 2 and "compose2k8s.yaml" in stderr and "service_nmes" in stderr

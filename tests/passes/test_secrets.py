@@ -12,7 +12,7 @@ from compose2k8s.errors import SecretsError
 from compose2k8s.options import ConvertOptions
 from compose2k8s.sops import decrypt
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 SECRET_CASE = FIXTURES / "compose" / "secrets-files"
 ENV_CASE = FIXTURES / "compose" / "environment-renames"
@@ -117,7 +117,7 @@ def test_placeholder_mode_writes_replace_me(env):
 
 
 def test_secret_mounts_keep_compose_semantics(env):
-    from .trees import find, pod
+    from ..trees import find, pod
     result = convert([SECRET_CASE / "docker-compose.yml"], ConvertOptions(secrets="placeholder"))
     proxy = pod(find(result.files, "Deployment", "proxy"))
     mounts = {m["mountPath"]: m for m in proxy["containers"][0]["volumeMounts"]}

@@ -151,12 +151,23 @@ def _dev(plan: Plan, objects: list[dict[str, Any]], namespace: str) -> tuple[dic
     return files, resources, patches
 
 
-def _ingress(plan: Plan, overlay: str, tls: bool) -> tuple[dict[str, str], list[str]]:
+COMPONENT = "components/exposure"
+
+
+def _exposure(plan: Plan) -> tuple[dict[str, str], list[str]]:
+    """A Kustomize Component shared by staging and prod: published HTTP ports behind one
+    Ingress, other published ports on LoadBalancer Services. Returns (files, Ingress hosts)."""
     files: dict[str, str] = {}
     resources: list[str] = []
     rules, hosts = [], []
     external: dict[str, tuple[Workload, list[PortSpec]]] = {}
     for w, port in _published(plan):
+        if w.kind == "StatefulSet":  # a database published to the laptop is not for the Internet
+            plan.warn(w.service.name, "ports", "stateful-not-exposed",
+                      f"published port {port.published} of a stateful service is exposed only in dev (NodePort), "
+                      "not in staging or prod", f"use kubectl port-forward svc/{w.client_service} {port.port}",
+                      severity="info")
+            continue
         if _is_http(w, port):
             host = plan.options.ingress_hosts.get(w.service.name, f"{w.name}.{plan.name}.example.com")
             if host in hosts:
@@ -174,23 +185,32 @@ def _ingress(plan: Plan, overlay: str, tls: bool) -> tuple[dict[str, str], list[
         files[f"loadbalancer-{name}.yaml"] = dump(svc)
         resources.append(f"loadbalancer-{name}.yaml")
     if rules:
-        meta: dict[str, Any] = plan.meta(plan.name)
-        if tls and plan.options.tls_issuer:
-            meta["annotations"] = {"cert-manager.io/cluster-issuer": plan.options.tls_issuer}
         spec: dict[str, Any] = {}
         if plan.options.ingress_class:
             spec["ingressClassName"] = plan.options.ingress_class
-        if tls:
-            spec["tls"] = [{"hosts": hosts, "secretName": f"{plan.name}-tls"}]
         spec["rules"] = rules
-        files["ingress.yaml"] = dump({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta,
-                                      "spec": spec})
+        files["ingress.yaml"] = dump({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                                      "metadata": plan.meta(plan.name), "spec": spec})
         resources.append("ingress.yaml")
-    return files, resources
+    if not resources:
+        return {}, []
+    files["kustomization.yaml"] = dump({"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component",
+                                        "resources": resources})
+    return {f"{COMPONENT}/{name}": text for name, text in files.items()}, hosts
+
+
+def _tls_patch(plan: Plan, hosts: list[str]) -> dict[str, Any]:
+    ops: list[dict[str, Any]] = [{"op": "add", "path": "/spec/tls",
+                                  "value": [{"hosts": hosts, "secretName": f"{plan.name}-tls"}]}]
+    if plan.options.tls_issuer:
+        ops.append({"op": "add", "path": "/metadata/annotations",
+                    "value": {"cert-manager.io/cluster-issuer": plan.options.tls_issuer}})
+    return _patch("Ingress", plan.name, ops)
 
 
 def _prod(plan: Plan, objects: list[dict[str, Any]]) -> tuple[dict[str, str], list[str], list, list]:
-    files, resources = _ingress(plan, "prod", tls=True)
+    files: dict[str, str] = {}
+    resources: list[str] = []
     patches = _storage_patches(plan, "prod", objects)
     replicas = []
     pdbs = []
@@ -226,6 +246,8 @@ def _prod(plan: Plan, objects: list[dict[str, Any]]) -> tuple[dict[str, str], li
 
 def overlay_tree(plan: Plan, objects: list[dict[str, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
+    exposure, hosts = _exposure(plan) if {"staging", "prod"} & set(plan.options.overlays) else ({}, [])
+    out.update(exposure)
     for overlay in plan.options.overlays:
         namespace = _namespace(plan, overlay)
         files: dict[str, str] = {"namespace.yaml": dump({"apiVersion": "v1", "kind": "Namespace",
@@ -236,16 +258,20 @@ def overlay_tree(plan: Plan, objects: list[dict[str, Any]]) -> dict[str, str]:
         if overlay == "dev":
             extra, extra_resources, patches = _dev(plan, objects, namespace)
         elif overlay == "staging":
-            extra, extra_resources = _ingress(plan, overlay, tls=False)
+            extra, extra_resources = {}, []
             patches = _storage_patches(plan, overlay, objects)
         else:
             extra, extra_resources, patches, replicas = _prod(plan, objects)
+            if hosts:
+                patches.append(_tls_patch(plan, hosts))
         files.update(extra)
         resources += [r for r in extra_resources if r != "kind-cluster.yaml"]
         kustomization: dict[str, Any] = {
             "apiVersion": KUSTOMIZE, "kind": "Kustomization", "namespace": namespace,
             "labels": [{"pairs": {"environment": overlay}, "includeSelectors": False}],
             "resources": resources}
+        if exposure and overlay in ("staging", "prod"):
+            kustomization["components"] = [f"../../{COMPONENT}"]
         if replicas:
             kustomization["replicas"] = replicas
         if patches:

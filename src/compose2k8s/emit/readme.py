@@ -15,7 +15,8 @@ def tree_readme(plan: Plan, files: dict[str, str]) -> str:
              "`compose2k8s.yaml` and convert again rather than editing these files; files you add here are kept.", "",
              "## Layout", "",
              "- `base/<service>/`: one file per object of each compose service (`_shared/` for objects several use)",
-             "- `overlays/<env>/`: " + ", ".join(overlays) + " (namespace, exposure, storage, replicas)"]
+             "- `overlays/<env>/`: " + ", ".join(overlays) + " (namespace, exposure, storage, replicas)",
+             "- `components/exposure/`: the Ingress and LoadBalancer Services staging and prod share"]
     if secrets:
         lines.append("- `secrets/`: Secrets encrypted with SOPS (age); `.sops.yaml` lets `sops edit` work here"
                      if mode == "sops" else f"- Secrets: {mode} mode")

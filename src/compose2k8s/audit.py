@@ -76,7 +76,7 @@ def _mermaid(result: Any) -> str:
             kinds[obj["metadata"]["name"]] = obj
     node = {n: "s_" + n.replace("-", "_").replace(".", "_") for n in project.services}
     from .names import dns_label
-    for name, svc in sorted(project.services.items()):
+    for name in sorted(project.services):
         kind = kinds.get(dns_label(name), {}).get("kind", "")
         lines.append(f'  {node[name]}["{name}<br/>{kind}"]')
     published = False

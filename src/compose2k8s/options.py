@@ -115,11 +115,4 @@ def options_from_mapping(data: dict[str, Any], source: str) -> ConvertOptions:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         raise OptionsError(first["msg"], file=source, key=key,
-                           hint="see `compose2k8s options` or README's options table") from None
-
-
-def merge_options(base: ConvertOptions, overrides: dict[str, Any]) -> ConvertOptions:
-    """Options with the fields given on the command line replaced."""
-    data = base.model_dump(exclude_unset=True)
-    data.update({k: v for k, v in overrides.items() if v not in (None, [], {})})
-    return options_from_mapping(data, "command line")
+                           hint="see the options table in README.md") from None

@@ -110,7 +110,16 @@ def _without_ksops(tree: Path, report: Report) -> Path:
 
 def validate_tree(tree: Path) -> Report:
     report = Report()
-    source, tree = tree, _without_ksops(tree, report)
+    rendered_tree = _without_ksops(tree, report)
+    try:
+        _validate_folders(rendered_tree, report)
+    finally:
+        if rendered_tree != tree:
+            shutil.rmtree(rendered_tree.parent, ignore_errors=True)
+    return report
+
+
+def _validate_folders(tree: Path, report: Report) -> None:
     folders = kustomizations(tree)
     if not folders:
         report.problems.append(f"{tree}: no kustomization.yaml in it, in base/ or in overlays/*/")
@@ -126,4 +135,3 @@ def validate_tree(tree: Path) -> Report:
             if obj.get("kind") == "Secret" and "sops" in obj:  # Flux decrypts it before applying
                 obj = {k: v for k, v in obj.items() if k != "sops"}
             report.problems += [f"{label}: {p}" for p in check_object(obj)]
-    return report

@@ -57,9 +57,9 @@ def outcomes():
     files = compose_files(CORPUS)
     with ThreadPoolExecutor(4) as pool:
         theirs = list(pool.map(lambda f: run_reference(f, binary), files))
-    timed_out = [f for f, t in zip(files, theirs) if "timed out" in t.error]
+    timed_out = [f for f, t in zip(files, theirs, strict=True) if "timed out" in t.error]
     print(f"\nreference timed out (excluded from comparisons): {[_short(f) for f in timed_out]}")
-    return [(f, run_ours(f), t) for f, t in zip(files, theirs) if f not in timed_out]
+    return [(f, run_ours(f), t) for f, t in zip(files, theirs, strict=True) if f not in timed_out]
 
 
 @needs_shared

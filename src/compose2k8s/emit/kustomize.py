@@ -45,7 +45,7 @@ def base_tree(objects: list[tuple[str, dict[str, Any]]], source: str, project: s
     """The files of `base/`."""
     ordered = sorted(((f or SHARED_FOLDER, o) for f, o in objects), key=sort_key)
     files: dict[str, str] = {}
-    for path, (folder, obj) in zip(file_names(ordered), ordered):
+    for path, (folder, obj) in zip(file_names(ordered), ordered, strict=True):
         files[f"base/{path}"] = header(source, folder) + dump(obj)
     kustomization = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
                      "labels": [{"pairs": {"app.kubernetes.io/part-of": project}, "includeSelectors": False}],

@@ -50,10 +50,6 @@ def _tcp(host: str, port: int) -> dict[str, Any]:
             "command": ["sh", "-c", _loop(f"nc -z -w 2 {host} {port}", f"{host}:{port}")]}
 
 
-def _local(host: str | None) -> bool:
-    return host is not None and host in [h.strip("[]") for h in rules()["local_hosts"]]
-
-
 def _retarget_urls(text: str, host: str, ports: set[int]) -> str | None:
     """Point every http(s)://localhost:PORT URL at `host`; None if a port is not served."""
     ok = True

@@ -111,7 +111,7 @@ def _aliases(plan: Plan, w: Workload, links: dict[str, dict[str, str]]) -> dict[
 
 def run(plan: Plan) -> Plan:
     taken: dict[str, str] = {}
-    for compose_name, w in plan.workloads.items():
+    for w in plan.workloads.values():
         w.ports = _collect_ports(plan, w)
         if w.ports:
             w.container["ports"] = [{"name": p.name, "containerPort": p.port,

@@ -175,6 +175,8 @@ def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+    gc.set_threshold(100_000, 50, 50)  # a short-lived process allocating millions of small objects
     try:
         app()
     except KeyboardInterrupt:

@@ -43,6 +43,12 @@ class Workload:
     def listens(self) -> bool:
         return bool(self.ports)
 
+    def mount(self, volume: dict[str, Any], mount: dict[str, Any]) -> None:
+        """Add a pod volume (once, by name) and mount it in the main container."""
+        if not any(v["name"] == volume["name"] for v in self.volumes):
+            self.volumes.append(volume)
+        self.container.setdefault("volumeMounts", []).append(mount)
+
 
 @dataclass
 class SecretData:

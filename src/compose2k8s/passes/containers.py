@@ -207,12 +207,11 @@ def _pod(plan: Plan, w: Workload) -> None:
                 from ..compose.units import parse_bytes
                 empty["sizeLimit"] = quantity_memory(parse_bytes(size.group(1)))
             name = f"tmpfs-{index}"
-            w.volumes.append({"name": name, "emptyDir": empty})
-            w.container.setdefault("volumeMounts", []).append({"name": name, "mountPath": path})
+            w.mount({"name": name, "emptyDir": empty}, {"name": name, "mountPath": path})
         plan.trace(svc.name, "tmpfs", f"{w.kind} {w.name} emptyDir medium Memory")
     if svc.shm_size:
-        w.volumes.append({"name": "dshm", "emptyDir": {"medium": "Memory", "sizeLimit": quantity_memory(svc.shm_size)}})
-        w.container.setdefault("volumeMounts", []).append({"name": "dshm", "mountPath": "/dev/shm"})
+        w.mount({"name": "dshm", "emptyDir": {"medium": "Memory", "sizeLimit": quantity_memory(svc.shm_size)}},
+                {"name": "dshm", "mountPath": "/dev/shm"})
         plan.trace(svc.name, "shm_size", f"{w.kind} {w.name} emptyDir at /dev/shm")
     if svc.init:
         plan.warn(svc.name, "init", "init", "init: true has no direct equivalent; no init process is injected",

@@ -24,7 +24,6 @@ def _value(plan: Plan, name: str) -> bytes | None:
 
 def run(plan: Plan) -> Plan:
     used = sorted({ref.source for w in plan.workloads.values() for ref in w.service.secrets})
-    made: set[str] = set()
     for name in used:
         top = plan.project.secrets[name]
         if top.external:
@@ -35,7 +34,6 @@ def run(plan: Plan) -> Plan:
         plan.secrets.append(SecretData(name=dns_label(name), service="",
                                        data={config_key(name): value if value is not None else b"REPLACE_ME"},
                                        placeholder=value is None))
-        made.add(name)
     for compose_name, w in sorted(plan.workloads.items()):
         for ref in w.service.secrets:
             secret = dns_label(ref.source)
@@ -44,10 +42,8 @@ def run(plan: Plan) -> Plan:
             item = {"key": key, "path": key}
             if ref.mode is not None:
                 item["mode"] = ref.mode
-            if not any(v["name"] == volume for v in w.volumes):
-                w.volumes.append({"name": volume, "secret": {"secretName": secret, "items": [item]}})
-            w.container.setdefault("volumeMounts", []).append(
-                {"name": volume, "mountPath": ref.target, "subPath": key, "readOnly": True})
+            w.mount({"name": volume, "secret": {"secretName": secret, "items": [item]}},
+                    {"name": volume, "mountPath": ref.target, "subPath": key, "readOnly": True})
             if ref.uid or ref.gid:
                 gid = ref.gid if ref.gid and ref.gid.isdigit() else None
                 if gid:

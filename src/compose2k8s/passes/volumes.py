@@ -67,12 +67,6 @@ def _claim(plan: Plan, name: str, mode: str, size: str, owner: Workload | None) 
             "spec": {"accessModes": [mode], "resources": {"requests": {"storage": size}}}}
 
 
-def _mount(w: Workload, volume: dict[str, Any], mount: dict[str, Any]) -> None:
-    if not any(v["name"] == volume["name"] for v in w.volumes):
-        w.volumes.append(volume)
-    w.container.setdefault("volumeMounts", []).append(mount)
-
-
 def _claim_name(plan: Plan, storage: _Storage, taken: set[str]) -> str:
     kind, source = storage.key
     if kind == "volume":
@@ -131,7 +125,7 @@ def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
             if template:
                 w.container.setdefault("volumeMounts", []).append(mount)
             else:
-                _mount(w, volume, mount)
+                w.mount(volume, mount)
             plan.trace(use.service, "volumes", f"{use.mount.target} ← "
                        + (f"volumeClaimTemplate {name}" if template else f"PersistentVolumeClaim {name}"))
 
@@ -160,7 +154,7 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
         except UnicodeDecodeError:
             binary[key] = base64.b64encode(content).decode()
         if mount.read_only:
-            _mount(w, {"name": "files", "configMap": {"name": name}},
+            w.mount({"name": "files", "configMap": {"name": name}},
                    {"name": "files", "mountPath": mount.target, "subPath": key, "readOnly": True})
             plan.trace(w.service.name, "volumes", f"{mount.target} ← ConfigMap {name} key {key} (read-only)")
         else:
@@ -168,9 +162,8 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
             plan.trace(w.service.name, "volumes", f"{mount.target} ← ConfigMap {name} key {key}, copied to a "
                        "writable emptyDir by init container copy-writable-files")
     if writable:
-        if not any(v["name"] == "files" for v in w.volumes):
+        if not any(v["name"] == "files" for v in w.volumes):  # the init container reads it
             w.volumes.append({"name": "files", "configMap": {"name": name}})
-        w.volumes.append({"name": "writable-files", "emptyDir": {}})
         owner = w.container.get("securityContext", {}).get("runAsUser")
         script = "set -e\n" + "".join(f"cp /templates/{k} /writable/{k}\n" for k, _ in writable)
         if owner is not None:
@@ -182,8 +175,8 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
                                   "volumeMounts": [{"name": "files", "mountPath": "/templates", "readOnly": True},
                                                    {"name": "writable-files", "mountPath": "/writable"}]})
         for key, mount in writable:
-            w.container.setdefault("volumeMounts", []).append(
-                {"name": "writable-files", "mountPath": mount.target, "subPath": key})
+            w.mount({"name": "writable-files", "emptyDir": {}},
+                    {"name": "writable-files", "mountPath": mount.target, "subPath": key})
         plan.warn(w.service.name, "volumes", "writable-file",
                   f"writable file(s) {', '.join(m.target for _, m in writable)} are copied from ConfigMap {name} "
                   "into an emptyDir at start: edits in the pod are lost on restart",
@@ -226,7 +219,7 @@ def _configs(plan: Plan) -> None:
             item: dict[str, Any] = {"key": key, "path": key}
             if ref.mode is not None:
                 item["mode"] = ref.mode
-            _mount(w, {"name": volume_name, "configMap": {"name": cm_name, "items": [item]}},
+            w.mount({"name": volume_name, "configMap": {"name": cm_name, "items": [item]}},
                    {"name": volume_name, "mountPath": ref.target, "subPath": key, "readOnly": True})
             if ref.uid or ref.gid:
                 plan.warn(compose_name, "configs", "config-owner", "config uid/gid are not mapped",
@@ -245,7 +238,7 @@ def run(plan: Plan) -> Plan:
                 if mount.tmpfs and mount.tmpfs.size:
                     empty["sizeLimit"] = quantity_memory(mount.tmpfs.size)
                 vol = f"scratch-{index}"
-                _mount(w, {"name": vol, "emptyDir": empty}, {"name": vol, "mountPath": mount.target})
+                w.mount({"name": vol, "emptyDir": empty}, {"name": vol, "mountPath": mount.target})
                 plan.trace(compose_name, "volumes", f"{mount.target} ← emptyDir")
             elif mount.type == "volume":
                 storages.setdefault(("volume", mount.source), _Storage(("volume", mount.source))).uses.append(
@@ -279,7 +272,7 @@ def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:
     svc = w.service.name
     if plan.options.allow_host_path:
         name = f"host-{index}"
-        _mount(w, {"name": name, "hostPath": {"path": mount.source}},
+        w.mount({"name": name, "hostPath": {"path": mount.source}},
                {"name": name, "mountPath": mount.target, **({"readOnly": True} if mount.read_only else {})})
         plan.warn(svc, "volumes", "host-path", f"{mount.source} mounted from the node (hostPath), as allowed",
                   "this ties the pod to the node's files; Pod Security refuses hostPath in restricted namespaces")

@@ -47,8 +47,8 @@ def convert(files: Sequence[str | Path], options: ConvertOptions | None = None) 
     from .emit.tree import build_tree
     from .ir.lift import lift
     from .passes import run_all
-
     from .project_options import with_embedded
+
     opts = load_options(files, options)
     project = load_project(files, LoadOptions(profiles=opts.profiles, env_files=opts.env_files or None,
                                               project_name=opts.project_name))

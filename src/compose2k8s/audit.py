@@ -114,9 +114,9 @@ def _mermaid(result: Any) -> str:
 
 def audit(files: Sequence[str | Path], options: ConvertOptions | None = None) -> AuditReport:
     """Convert in memory (Secrets as placeholders: no keys needed) and report every key's fate."""
-    from .api import convert, load_options
-    opts = load_options(files, options).model_copy(update={"secrets": "placeholder"})
-    result = convert(files, opts)
+    from .api import convert
+    given = options.model_dump(exclude_unset=True) if options is not None else {}
+    result = convert(files, ConvertOptions.model_validate({**given, "secrets": "placeholder"}))
     diagnostics = [d for d in result.diagnostics if d.code != "placeholder-secrets"]
     table = compose_keys().service
     services: dict[str, list[KeyFate]] = {}

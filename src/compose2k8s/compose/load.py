@@ -200,7 +200,7 @@ def _add_included(data: dict, entry: dict, ctx: _Context, file: str) -> None:
         merged = merge(merged, _load_file(path, base, sub)) if merged else _load_file(path, base, sub)
     for section in ("services",) + _RESOURCES:
         for name, value in (merged.get(section) or {}).items():
-            mine = data.setdefault(section, {}) if data.get(section) is not None else data.__setitem__(section, {}) or data[section]
+            mine = data[section] = data.get(section) or {}
             if name in mine and mine[name] != value:
                 raise ComposeError(f"{section}.{name} is defined both here and in included {first}",
                                    file=file, key=f"{section}.{name}", hint="rename one of them")

@@ -40,27 +40,22 @@ def _is_http(w: Workload, port: PortSpec) -> bool:
 
 
 def _patch(kind: str, name: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"target": {"kind": kind, "name": name}, "patch": dump_ops(ops)}
+    return {"target": {"kind": kind, "name": name}, "patch": dump_value(ops)}
 
 
-def dump_ops(ops: list[dict[str, Any]]) -> str:
-    return dump_value(ops)
-
-
-def _claims(objects: list[dict[str, Any]]) -> list[tuple[str, str, str, str | None]]:
-    """(claim name, access mode, size, owner StatefulSet or None) for every claim the base makes."""
+def _claims(objects: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(claim name, access mode, size) for every claim the base makes, claim templates included."""
     found = []
     for obj in objects:
         if obj["kind"] == "PersistentVolumeClaim":
             spec = obj["spec"]
-            found.append((obj["metadata"]["name"], spec["accessModes"][0], spec["resources"]["requests"]["storage"],
-                          None))
+            found.append((obj["metadata"]["name"], spec["accessModes"][0], spec["resources"]["requests"]["storage"]))
         if obj["kind"] == "StatefulSet":
             for template in obj["spec"].get("volumeClaimTemplates") or []:
                 for index in range(max(1, obj["spec"].get("replicas", 1))):
                     found.append((f"{template['metadata']['name']}-{obj['metadata']['name']}-{index}",
                                   template["spec"]["accessModes"][0],
-                                  template["spec"]["resources"]["requests"]["storage"], obj["metadata"]["name"]))
+                                  template["spec"]["resources"]["requests"]["storage"]))
     return found
 
 
@@ -105,13 +100,12 @@ def _dev(plan: Plan, objects: list[dict[str, Any]], namespace: str) -> tuple[dic
     resources: list[str] = []
     patches: list[dict[str, Any]] = []
     mappings = []
-    by_service: dict[str, list[tuple[PortSpec, int]]] = {}
+    by_service: dict[str, tuple[Workload, list[tuple[PortSpec, int]]]] = {}
     for w, port, node_port in _node_ports(plan):
-        by_service.setdefault(w.name, []).append((port, node_port))
+        by_service.setdefault(w.name, (w, []))[1].append((port, node_port))
         mappings.append({"containerPort": node_port, "hostPort": int(port.published),
                          "protocol": port.protocol, **({"listenAddress": port.host_ip} if port.host_ip else {})})
-    for name, ports in sorted(by_service.items()):
-        w = next(x for x in plan.workloads.values() if x.name == name)
+    for name, (w, ports) in sorted(by_service.items()):
         svc = {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(f"{name}-nodeport", w),
                "spec": {"type": "NodePort", "selector": plan.selector(w),
                         "ports": [{"name": p.name, "port": p.port, "targetPort": p.name, "nodePort": n,
@@ -124,7 +118,7 @@ def _dev(plan: Plan, objects: list[dict[str, Any]], namespace: str) -> tuple[dic
                                        "volumeBindingMode": "WaitForFirstConsumer", "reclaimPolicy": "Retain"})
     resources.append("storageclass.yaml")
     volumes = []
-    for claim, mode, size, _ in _claims(objects):
+    for claim, mode, size in _claims(objects):
         volumes.append({"apiVersion": "v1", "kind": "PersistentVolume",
                         "metadata": {"name": dns_label(f"{namespace}-{claim}")},
                         "spec": {"capacity": {"storage": size}, "accessModes": [mode],
@@ -227,12 +221,10 @@ def _prod(plan: Plan, objects: list[dict[str, Any]]) -> tuple[dict[str, str], li
                                                                                        plan.selector(w)}}]}]))
         elif w.kind == "StatefulSet" and w.service.name in plan.options.prod_replicas:
             replicas.append({"name": w.name, "count": plan.options.prod_replicas[w.service.name]})
-        if w.kind in ("Deployment", "StatefulSet"):
+        if w.kind in ("Deployment", "StatefulSet"):  # stateless: keep one up; stateful: take one down at a time
+            budget = {"minAvailable": 1} if w.kind == "Deployment" else {"maxUnavailable": 1}
             pdbs.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": plan.meta(w.name, w),
-                         "spec": {"minAvailable": 1 if w.kind == "Deployment" else 0,
-                                  "selector": {"matchLabels": plan.selector(w)}}
-                         if w.kind == "Deployment" else {"maxUnavailable": 1,
-                                                         "selector": {"matchLabels": plan.selector(w)}}})
+                         "spec": {**budget, "selector": {"matchLabels": plan.selector(w)}}})
     if pdbs:
         files["poddisruptionbudgets.yaml"] = "---\n".join(dump(p) for p in pdbs)
         resources.append("poddisruptionbudgets.yaml")

@@ -4,8 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..compose.units import parse_bytes
 from ..ir.model import Plan, Workload
+from ..mappings import read_table
 from ..names import dns_label
+from .images import image_base
 from .kube_text import escape_expansion, quantity_cpu, quantity_memory, seconds
 
 SAFE_SYSCTLS = {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
@@ -204,7 +207,6 @@ def _pod(plan: Plan, w: Workload) -> None:
             size = re.search(r"size=(\w+)", opts)
             empty: dict[str, Any] = {"medium": "Memory"}
             if size:
-                from ..compose.units import parse_bytes
                 empty["sizeLimit"] = quantity_memory(parse_bytes(size.group(1)))
             name = f"tmpfs-{index}"
             w.mount({"name": name, "emptyDir": empty}, {"name": name, "mountPath": path})
@@ -235,8 +237,6 @@ def _annotations(plan: Plan, w: Workload) -> None:
 
 def _image_needs(plan: Plan, w: Workload) -> None:
     """Node sysctls an image needs (mappings/image-needs.yaml) → a privileged init container."""
-    from ..mappings import read_table
-    from .images import image_base
     table = read_table("image-needs")
     needs = table["images"].get(image_base(w.service.image))
     if not needs:

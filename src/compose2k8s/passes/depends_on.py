@@ -65,7 +65,7 @@ def _retarget_urls(text: str, host: str, ports: set[int]) -> str | None:
     return result if ok and result != text else None
 
 
-def _healthy(plan: Plan, dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
+def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
     """(init container, description) rerunning the dependency's healthcheck, or None."""
     check = dep.service.healthcheck
     if not check or not check.test or check.disable or check.test[0] == "NONE":
@@ -80,7 +80,7 @@ def _healthy(plan: Plan, dep: Workload, host: str) -> tuple[dict[str, Any], str]
             return {"image": _rules()["images"]["http"], "command": ["sh", "-c", _loop(retargeted, host)]}, \
                 f"its healthcheck against the Service ({retargeted})"
     client = _rules()["clients"].get(tool)
-    if client and shell is None or client and not re.search(r"[|&;<>`$]", text):
+    if client and (shell is None or not re.search(r"[|&;<>`$]", text)):  # one plain client command
         first_port = dep.ports[0].port if dep.ports else None
         if first_port is not None:
             extra = [a.format(host=host, port=first_port) for a in client["add"]]
@@ -138,7 +138,7 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency) -> dict[str,
                   "wait for; start order is not kept", "declare the port it listens on (expose:)")
         return None
     if spec.condition == "service_healthy":
-        healthy = _healthy(plan, dep, host)
+        healthy = _healthy(dep, host)
         if healthy:
             container, how = healthy
             plan.trace(name, "depends_on", f"init container wait-for-{dep.name}: {how}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..ir.model import Plan, SecretData, Workload
+from ..ir.model import Plan, SecretData
 from .secret_names import looks_secret
 
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -36,7 +36,7 @@ def rewrite(value: str, mapping: dict[str, str], pattern: re.Pattern[str] | None
     return pattern.sub(lambda m: mapping[m.group(1)], value)
 
 
-def _split(plan: Plan, w: Workload, env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def _split(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     plain: dict[str, str] = {}
     secret: dict[str, str] = {}
     for key, value in env.items():
@@ -46,8 +46,9 @@ def _split(plan: Plan, w: Workload, env: dict[str, str]) -> tuple[dict[str, str]
 
 def run(plan: Plan) -> Plan:
     mapping = renames(plan)
-    patterns: dict[str, re.Pattern[str]] = {}
     for compose_name, w in sorted(plan.workloads.items()):
+        others = {k: v for k, v in mapping.items() if k != compose_name}  # a service's own name is not a peer
+        pattern = host_pattern(list(others)) if others else None
         env: dict[str, str] = {}
         for key, value in w.service.environment.items():
             if value is None:
@@ -59,12 +60,7 @@ def run(plan: Plan) -> Plan:
                 plan.warn(compose_name, "environment", "invalid-env-name",
                           f"{key} is not a valid Kubernetes variable name; left out", "rename it")
                 continue
-            others = {k: v for k, v in mapping.items() if k != compose_name}  # not its own name
-            if others and compose_name in mapping:
-                pattern = patterns.setdefault(compose_name, host_pattern(list(others)))
-            elif others:
-                pattern = patterns.setdefault("", host_pattern(list(others)))
-            new = rewrite(value, others, pattern) if others else value
+            new = rewrite(value, others, pattern)
             if new != value:
                 plan.warn(compose_name, "environment", "rewritten-host",
                           f"{key}: peer host name rewritten to the renamed Service ({new if not looks_secret(key, new) else '…'})",
@@ -72,7 +68,7 @@ def run(plan: Plan) -> Plan:
             env[key] = new
         if not env:
             continue
-        plain, secret = _split(plan, w, env)
+        plain, secret = _split(env)
         if plain:
             name = f"{w.name}-env"
             plan.add(compose_name, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w),

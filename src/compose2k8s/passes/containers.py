@@ -222,8 +222,9 @@ def _pod(plan: Plan, w: Workload) -> None:
         plan.warn(svc.name, "stop_signal", "stop-signal", f"stop_signal {svc.stop_signal} is not set",
                   "Kubernetes sends SIGTERM; handle it, or add a preStop hook")
     if getattr(svc, "ulimits", None):
-        plan.warn(svc.name, "ulimits", "ulimits", "ulimits are not mapped; the container runtime's defaults apply",
-                  "raise them in the node's container runtime configuration if needed")
+        plan.warn(svc.name, "ulimits", "ulimits",
+                  f"ulimits {', '.join(sorted(svc.ulimits))} are not mapped; the container runtime's defaults apply",
+                  "raise them in the node's container runtime configuration if the service needs them")
 
 
 def _annotations(plan: Plan, w: Workload) -> None:

@@ -176,7 +176,10 @@ def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or
 def main() -> None:
     """Console-script entry point."""
     import gc
-    gc.set_threshold(100_000, 50, 50)  # a short-lived process allocating millions of small objects
+    # A short-lived process allocating millions of small objects, nearly none in cycles:
+    # collecting costs 10-20% of a large conversion and frees almost nothing (5000 services:
+    # peak RSS 180 MiB with collection, 190 MiB without).
+    gc.disable()
     try:
         app()
     except KeyboardInterrupt:

@@ -48,18 +48,25 @@ def _list(plan: Plan, placeholder: bool) -> str:
     return dump({"apiVersion": "v1", "kind": "List", "items": items})
 
 
-def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list[str]]:
-    """({path: text}, Secret objects (metadata only, for the summary), base resources to add)."""
+def base_resources(plan: Plan) -> list[str]:
+    """Secret files the base kustomization lists itself (Flux: one per Secret)."""
+    if plan.options.secrets != "flux":
+        return []
+    return [f"secrets/{name}.sops.yaml" for name in sorted(s.name for s in plan.secrets)]
+
+
+def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """({path: text}, Secret objects (metadata only, for the summary))."""
     from .. import sops
     mode = plan.options.secrets
     if not plan.secrets:
-        return {}, [], []
+        return {}, []
     shells = [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": s.name}} for s in plan.secrets]
     if mode == "placeholder":
         plan.warn("", "secrets", "placeholder-secrets",
                   f"{len(plan.secrets)} Secret(s) written with REPLACE_ME values in secrets/secrets.yaml",
                   "fill them in or create the Secrets with your own tooling before deploying")
-        return {"secrets/secrets.yaml": _list(plan, True)}, shells, []
+        return {"secrets/secrets.yaml": _list(plan, True)}, shells
     found, _ = sops.recipients(plan.options.age_recipients, Path(plan.project.working_dir))
     if not found:
         raise SecretsError(f"{len(plan.secrets)} Secret(s) to encrypt but no age recipient", hint=HINT)
@@ -72,13 +79,10 @@ def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]], list
     encrypted = {**kept, **sops.encrypt_all({k: v for k, v in plain.items() if k not in kept}, found)}
     files = {f"{folder}/{name}.sops.yaml": text for name, text in sorted(encrypted.items())}
     files[".sops.yaml"] = sops.sops_config(found)
-    extra: list[str] = []
-    if mode == "flux":
-        extra = [f"secrets/{name}.sops.yaml" for name in sorted(encrypted)]
-    elif mode == "ksops":
+    if mode == "ksops":
         files["base/secret-generator.yaml"] = dump({
             "apiVersion": "viaduct.ai/v1", "kind": "ksops",
             "metadata": {"name": f"{plan.name}-secrets",
                          "annotations": {"config.kubernetes.io/function": "exec:\n  path: ksops\n"}},
             "files": ["./secrets/secrets.sops.yaml"]})
-    return files, shells, extra
+    return files, shells

@@ -102,68 +102,62 @@ def _leaf(prefix: str, item: Any, indent: int, out: list[str]) -> None:
         out.append(prefix + _scalar(item))
 
 
-def _mapping(value: dict, indent: int, out: list[str]) -> None:
+def _mapping(value: dict, indent: int, out: list[str], prune: bool) -> None:
+    """Lines of a block mapping; with `prune`, None, [] and {} values (also those that become
+    empty once pruned) are left out, except `emptyDir: {}`, which means something."""
     pad = " " * indent
     for key, item in value.items():
-        key_text = _scalar(key)
         kind = item.__class__
         if kind is str and "\n" not in item or kind is int or kind is bool:
-            out.append(f"{pad}{key_text}: {_scalar(item)}")
-        elif isinstance(item, dict) and item:
-            out.append(f"{pad}{key_text}:")
-            _mapping(item, indent + 2, out)
-        elif isinstance(item, list) and item:
-            out.append(f"{pad}{key_text}:")
-            _sequence(item, indent, out)
-        elif isinstance(item, (dict, list)):
-            out.append(f"{pad}{key_text}: {'{}' if isinstance(item, dict) else '[]'}")
-        else:
-            _leaf(f"{pad}{key_text}: ", item, indent, out)
+            out.append(f"{pad}{_scalar(key)}: {_scalar(item)}")
+        elif kind is dict:
+            if item:
+                mark = len(out)
+                out.append(f"{pad}{_scalar(key)}:")
+                _mapping(item, indent + 2, out, prune)
+                if len(out) > mark + 1:
+                    continue
+                del out[mark:]
+            if not prune or key == "emptyDir":
+                out.append(f"{pad}{_scalar(key)}: {{}}")
+        elif kind is list:
+            if item:
+                out.append(f"{pad}{_scalar(key)}:")
+                _sequence(item, indent, out, prune)
+            elif not prune:
+                out.append(f"{pad}{_scalar(key)}: []")
+        elif item is not None or not prune:
+            _leaf(f"{pad}{_scalar(key)}: ", item, indent, out)
 
 
-def _sequence(value: list, indent: int, out: list[str]) -> None:
+def _sequence(value: list, indent: int, out: list[str], prune: bool) -> None:
+    """Lines of a block sequence; items are kept (pruning applies inside them)."""
     pad = " " * indent
     for item in value:
         kind = item.__class__
         if kind is str and "\n" not in item or kind is int:
             out.append(f"{pad}- {_scalar(item)}")
-        elif isinstance(item, dict) and item:
+        elif kind is dict and item:
             start = len(out)
-            _mapping(item, indent + 2, out)
-            out[start] = pad + "- " + out[start][indent + 2:]
-        elif isinstance(item, list) and item:
+            _mapping(item, indent + 2, out, prune)
+            if len(out) == start:
+                out.append(f"{pad}- {{}}")
+            else:
+                out[start] = pad + "- " + out[start][indent + 2:]
+        elif kind is list and item:
             out.append(pad + "-")
-            _sequence(item, indent + 2, out)
-        elif isinstance(item, (dict, list)):
-            out.append(f"{pad}- {'{}' if isinstance(item, dict) else '[]'}")
+            _sequence(item, indent + 2, out, prune)
+        elif kind is dict or kind is list:
+            out.append(f"{pad}- {'{}' if kind is dict else '[]'}")
         else:
             _leaf(f"{pad}- ", item, indent, out)
-
-
-def _prune(value: Any, top: bool = False) -> Any:
-    kind = value.__class__
-    if kind is str or kind is int or kind is bool:
-        return value
-    if kind is dict:
-        keys = list(value)
-        if top:
-            keys = [k for k in _FIRST if k in value] + [k for k in keys if k not in _FIRST]
-        out = {}
-        for key in keys:
-            item = _prune(value[key])
-            if item is None or (item == {} and key != "emptyDir") or item == []:
-                continue
-            out[key] = item
-        return out
-    if kind is list:
-        return [_prune(v) for v in value]
-    return value
 
 
 def dump(obj: dict[str, Any]) -> str:
     """One object as YAML text (top-level keys in the conventional order, empty fields dropped)."""
     out: list[str] = []
-    _mapping(_prune(obj, top=True), 0, out)
+    first = {key: obj[key] for key in _FIRST if key in obj}
+    _mapping(first | obj if first else obj, 0, out, prune=True)
     return "\n".join(out) + "\n"
 
 
@@ -171,7 +165,7 @@ def dump_value(value: Any) -> str:
     """Any mapping or sequence as YAML text, as given (no pruning or reordering)."""
     out: list[str] = []
     if isinstance(value, list):
-        _sequence(value, 0, out)
+        _sequence(value, 0, out, prune=False)
     else:
-        _mapping(value, 0, out)
+        _mapping(value, 0, out, prune=False)
     return "\n".join(out) + "\n"

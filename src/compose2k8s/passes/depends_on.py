@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..compose.model import Dependency
@@ -65,6 +65,12 @@ def _retarget_urls(text: str, host: str, ports: set[int]) -> str | None:
     return result if ok and result != text else None
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """shlex.split, once per distinct healthcheck (stacks repeat the same few)."""
+    return tuple(shlex.split(text))
+
+
 def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
     """(init container, description) rerunning the dependency's healthcheck, or None."""
     check = dep.service.healthcheck
@@ -73,7 +79,7 @@ def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
     words, shell = argv(check.test)
     ports = {p.port for p in dep.ports}
     text = shell if shell is not None else shlex.join(words)
-    tool = (shlex.split(text) or [""])[0].rsplit("/", 1)[-1] if text else ""
+    tool = (_words(text) or ("",))[0].rsplit("/", 1)[-1] if text else ""
     if tool in rules()["http_clients"]:
         retargeted = _retarget_urls(text, host, ports)
         if retargeted:
@@ -84,7 +90,7 @@ def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
         first_port = dep.ports[0].port if dep.ports else None
         if first_port is not None:
             extra = [a.format(host=host, port=first_port) for a in client["add"]]
-            words = shlex.split(text)
+            words = list(_words(text))
             command = shlex.join(words[:1] + extra + words[1:])  # flags before the client's own command
             image = dep.container["image"] if client["image"] == "self" else client["image"]
             return {"image": image, "command": ["sh", "-c", _loop(command, host)]}, \

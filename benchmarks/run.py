@@ -63,6 +63,16 @@ def load_only(stack: Path, repeat: int) -> float:
     return statistics.median(runs)
 
 
+def machine_speed() -> float:
+    """Seconds a fixed pure-Python loop takes now: this shared VM's speed varies by +-30%
+    over the day, so each table carries its own yardstick."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def reference() -> str | None:
     try:
         import compose
@@ -118,6 +128,7 @@ def main() -> None:
         print(f"{name.ljust(width)}  {wall:8.3f}  {rss:14.1f}")
     if 1000 in times and 5000 in times:
         print(f"growth 5000/1000 services: {times[5000] / times[1000]:.2f}")
+    print(f"machine speed: a 10-million-step Python loop took {machine_speed():.2f} s (lower: faster)")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,9 +38,14 @@ def test_reconvert_keeps_user_files_and_failure_leaves_the_tree(cli, tmp_path, p
     out = tmp_path / "k8s"
     assert cli("convert", CASE, "-o", out)[0] == 0
     (out / "overlays" / "dev" / "my-patch.yaml").write_text("mine")
+    (out / "overlays" / "dev" / "patch-link.yaml").symlink_to("my-patch.yaml")
+    (tmp_path / "shared-patches").mkdir()
+    (out / "overlays" / "shared").symlink_to(tmp_path / "shared-patches")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert cli("convert", CASE, "-o", out)[0] == 0
     assert (out / "overlays" / "dev" / "my-patch.yaml").read_text() == "mine"
+    assert (out / "overlays" / "dev" / "patch-link.yaml").readlink() == Path("my-patch.yaml")
+    assert (out / "overlays" / "shared").readlink() == tmp_path / "shared-patches"
     broken = project({"compose.yaml": "services:\n  web:\n    image: nginx\n    depends_on: [nope]\n"})
     code, _, stderr = cli("convert", broken / "compose.yaml", "-o", out)
     assert code == 2 and "unknown service 'nope'" in stderr

@@ -102,10 +102,14 @@ def _link_if_same(old: Path, data: bytes, new: Path) -> bool:
 
 
 def _carry_over(directory: Path, staging: Path, ours: set[str]) -> None:
-    """Copy every file we did not write from the old tree into the new one."""
-    for path in directory.rglob("*"):
-        rel = path.relative_to(directory).as_posix()
-        if path.is_file() and rel not in ours:
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, dest)
+    """Copy every file we did not write from the old tree into the new one (symbolic links
+    stay links, also links to folders)."""
+    for folder, subfolders, names in os.walk(directory):
+        prefix = os.path.relpath(folder, directory).replace(os.sep, "/")
+        links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
+        for name in names + links:
+            rel = name if prefix == "." else f"{prefix}/{name}"
+            if rel not in ours:
+                dest = staging / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(os.path.join(folder, name), dest, follow_symlinks=False)

@@ -106,28 +106,32 @@ def _mapping(value: dict, indent: int, out: list[str], prune: bool) -> None:
     """Lines of a block mapping; with `prune`, None, [] and {} values (also those that become
     empty once pruned) are left out, except `emptyDir: {}`, which means something."""
     pad = " " * indent
+    known = _CACHE.get  # the hot path: keys and most values were written before
     for key, item in value.items():
+        key_text = known(key) or _scalar(key)
         kind = item.__class__
-        if kind is str and "\n" not in item or kind is int or kind is bool:
-            out.append(f"{pad}{_scalar(key)}: {_scalar(item)}")
+        if kind is str and "\n" not in item:
+            out.append(f"{pad}{key_text}: {known(item) or _scalar(item)}")
         elif kind is dict:
             if item:
                 mark = len(out)
-                out.append(f"{pad}{_scalar(key)}:")
+                out.append(f"{pad}{key_text}:")
                 _mapping(item, indent + 2, out, prune)
                 if len(out) > mark + 1:
                     continue
                 del out[mark:]
             if not prune or key == "emptyDir":
-                out.append(f"{pad}{_scalar(key)}: {{}}")
+                out.append(f"{pad}{key_text}: {{}}")
         elif kind is list:
             if item:
-                out.append(f"{pad}{_scalar(key)}:")
+                out.append(f"{pad}{key_text}:")
                 _sequence(item, indent, out, prune)
             elif not prune:
-                out.append(f"{pad}{_scalar(key)}: []")
+                out.append(f"{pad}{key_text}: []")
+        elif kind is int or kind is bool:
+            out.append(f"{pad}{key_text}: {_scalar(item)}")
         elif item is not None or not prune:
-            _leaf(f"{pad}{_scalar(key)}: ", item, indent, out)
+            _leaf(f"{pad}{key_text}: ", item, indent, out)
 
 
 def _sequence(value: list, indent: int, out: list[str], prune: bool) -> None:
@@ -135,8 +139,8 @@ def _sequence(value: list, indent: int, out: list[str], prune: bool) -> None:
     pad = " " * indent
     for item in value:
         kind = item.__class__
-        if kind is str and "\n" not in item or kind is int:
-            out.append(f"{pad}- {_scalar(item)}")
+        if kind is str and "\n" not in item:
+            out.append(f"{pad}- {_CACHE.get(item) or _scalar(item)}")
         elif kind is dict and item:
             start = len(out)
             _mapping(item, indent + 2, out, prune)
@@ -149,6 +153,8 @@ def _sequence(value: list, indent: int, out: list[str], prune: bool) -> None:
             _sequence(item, indent + 2, out, prune)
         elif kind is dict or kind is list:
             out.append(f"{pad}- {'{}' if kind is dict else '[]'}")
+        elif kind is int:
+            out.append(f"{pad}- {item}")
         else:
             _leaf(f"{pad}- ", item, indent, out)
 

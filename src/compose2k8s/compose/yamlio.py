@@ -9,6 +9,7 @@ before anything is constructed, so an alias bomb is refused in milliseconds.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,14 @@ def _check_expansion(node: yaml.Node) -> None:
             hint="this looks like an alias bomb; use fewer nested aliases")
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SPECIAL_KEY_TAGS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
+_NON_STRING_KEY_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                        "tag:yaml.org,2002:null"}
+
+
 class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader with YAML 1.2 scalars that refuses duplicate and non-string keys and
     bounds alias expansion."""
@@ -86,10 +95,30 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         _check_expansion(node)
         return super().construct_document(node)
 
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's resolver without the path resolvers we never register (it runs once per
+        scalar, so it is a hot spot on big files)."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value  # what construct_yaml_str returns, without the bookkeeping
+        return super().construct_object(node, deep=deep)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=True)  # PyYAML's error
         seen: dict[Any, int] = {}
+        special = False
         for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag in _SPECIAL_KEY_TAGS:
+                special = True
                 continue
             if isinstance(key_node, yaml.ScalarNode):
                 key = key_node.value
@@ -103,7 +132,16 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                         line=key_node.start_mark.line + 1, key=str(key),
                         hint="remove one of the two; Compose refuses duplicate keys")
                 seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=True)
+        if special:
+            self.flatten_mapping(node)  # `<<` merge keys (and `=`), as PyYAML does them
+        mapping = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key.__class__ is not str and not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                        "found unhashable key", key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=True)
+        return mapping
 
 
 def _construct_reset(loader: ComposeLoader, node: yaml.Node) -> Reset:
@@ -122,9 +160,6 @@ def _construct_any(loader: ComposeLoader, node: yaml.Node) -> Any:
     value = loader.construct_scalar(node)
     return None if value in ("", "null", "~") and node.style is None else value
 
-
-_NON_STRING_KEY_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
-                        "tag:yaml.org,2002:null"}
 
 
 def _yaml_12_resolvers() -> None:

@@ -79,7 +79,13 @@ def test_huge_input_is_refused(project):
         convert([root / "compose.yaml"], PLACEHOLDER)
 
 
-def test_deep_nesting_is_refused(project):
-    root = project({"compose.yaml": "x-deep: " + "[" * 300 + "]" * 300 + "\nservices: {a: {image: a}}\n"})
-    with pytest.raises(ComposeError, match="nesting"):
+@pytest.mark.parametrize("anchor", ["", "x-a: &a 1\n"])  # with or without anchors in the file
+@pytest.mark.parametrize("depth, style", [(300, "flow"), (250, "block")])
+def test_deep_nesting_is_refused(project, anchor, depth, style):
+    if style == "flow":
+        deep = "x-deep: " + "[" * depth + "]" * depth + "\n"
+    else:
+        deep = "x-deep:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(depth)) + "  " * (depth + 1) + "v: 1\n"
+    root = project({"compose.yaml": anchor + deep + "services: {a: {image: a}}\n"})
+    with pytest.raises(ComposeError, match="nesting deeper than 200 levels"):
         convert([root / "compose.yaml"], PLACEHOLDER)

@@ -91,8 +91,12 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
     yaml_implicit_resolvers: dict = {}
 
+    may_alias = True  # False when the text has no `&`: no anchors, so nothing to expand
+    depth = 0
+
     def construct_document(self, node: yaml.Node) -> Any:
-        _check_expansion(node)
+        if self.may_alias:
+            _check_expansion(node)
         return super().construct_document(node)
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
@@ -107,9 +111,18 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
-            return node.value  # what construct_yaml_str returns, without the bookkeeping
-        return super().construct_object(node, deep=deep)
+        if node.__class__ is yaml.ScalarNode:
+            if node.tag == _STR_TAG:
+                return node.value  # what construct_yaml_str returns, without the bookkeeping
+            return super().construct_object(node, deep=deep)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise ComposeError(f"nesting deeper than {MAX_DEPTH} levels", line=node.start_mark.line + 1,
+                                   hint="flatten the document; Compose files are never this deep")
+            return super().construct_object(node, deep=deep)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if not isinstance(node, yaml.MappingNode):
@@ -220,6 +233,7 @@ def load_documents(text: str | bytes, file: str) -> list[Any]:
     if isinstance(text, bytes):
         text = _decode(text, file)
     loader = ComposeLoader(text)
+    loader.may_alias = "&" in text
     try:
         docs = []
         while loader.check_data():

@@ -192,6 +192,14 @@ class Service(_Model):
     scale: int | None = Field(default=None, ge=0)
     pull_policy: str | None = None
 
+    def extra(self, key: str) -> Any:
+        """A Compose key we keep untyped (`network_mode`, `ulimits`, …), or None when absent.
+
+        >>> Service(name="web", network_mode="host").extra("network_mode")
+        'host'
+        """
+        return (self.__pydantic_extra__ or {}).get(key)
+
     @property
     def replicas(self) -> int:
         if self.deploy and self.deploy.replicas is not None:

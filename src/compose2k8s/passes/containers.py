@@ -104,7 +104,7 @@ def _security(plan: Plan, w: Workload) -> None:
         if safe:
             pod_sc["sysctls"] = [{"name": k, "value": str(v)} for k, v in sorted(safe.items())]
             plan.trace(svc.name, "sysctls", f"{w.kind} {w.name} securityContext.sysctls")
-    group_add = [g for g in getattr(svc, "group_add", None) or [] if str(g).isdigit()]
+    group_add = [g for g in svc.extra("group_add") or [] if str(g).isdigit()]
     if group_add:
         pod_sc["supplementalGroups"] = [int(g) for g in group_add]
         plan.trace(svc.name, "group_add", f"{w.kind} {w.name} securityContext.supplementalGroups")
@@ -174,32 +174,32 @@ def _pod(plan: Plan, w: Workload) -> None:
     if svc.hostname:
         w.pod["hostname"] = dns_label(svc.hostname)
         plan.trace(svc.name, "hostname", f"{w.kind} {w.name} hostname and Service alias")
-    network_mode = getattr(svc, "network_mode", None)
+    network_mode = svc.extra("network_mode")
     if network_mode == "host":
         w.pod["hostNetwork"] = True
         plan.warn(svc.name, "network_mode", "host-network", "uses the node's network, as network_mode: host did")
-    if getattr(svc, "pid", None) == "host":
+    if svc.extra("pid") == "host":
         w.pod["hostPID"] = True
         plan.trace(svc.name, "pid", f"{w.kind} {w.name} hostPID")
-    platform = getattr(svc, "platform", None)
+    platform = svc.extra("platform")
     if platform:
         os_name, _, arch = str(platform).partition("/")
         w.pod["nodeSelector"] = {"kubernetes.io/os": os_name, **({"kubernetes.io/arch": arch.split("/")[0]}
                                                                    if arch else {})}
         plan.trace(svc.name, "platform", f"{w.kind} {w.name} nodeSelector")
-    dns = {k: v for k, v in (("nameservers", getattr(svc, "dns", None)), ("searches", getattr(svc, "dns_search", None)))
+    dns = {k: v for k, v in (("nameservers", svc.extra("dns")), ("searches", svc.extra("dns_search")))
            if v}
-    if getattr(svc, "dns_opt", None):
+    if svc.extra("dns_opt"):
         dns["options"] = [{"name": o.split(":")[0], **({"value": o.split(":", 1)[1]} if ":" in o else {})}
                           for o in svc.dns_opt]
     if dns:
         w.pod["dnsConfig"] = {k: (v[:3] if k == "nameservers" else v) for k, v in dns.items()}
         plan.trace(svc.name, "dns", f"{w.kind} {w.name} dnsConfig")
-    runtime = getattr(svc, "runtime", None)
+    runtime = svc.extra("runtime")
     if runtime:
         w.pod["runtimeClassName"] = dns_label(runtime)
         plan.trace(svc.name, "runtime", f"{w.kind} {w.name} runtimeClassName (a RuntimeClass must exist)")
-    if getattr(svc, "domainname", None):
+    if svc.extra("domainname"):
         w.pod["subdomain"] = dns_label(svc.domainname)
     if svc.tmpfs:
         for index, entry in enumerate(svc.tmpfs):
@@ -218,10 +218,10 @@ def _pod(plan: Plan, w: Workload) -> None:
     if svc.init:
         plan.warn(svc.name, "init", "init", "init: true has no direct equivalent; no init process is injected",
                   "use an image with tini as entrypoint if the process does not reap children", severity="info")
-    if getattr(svc, "stop_signal", None):
+    if svc.extra("stop_signal"):
         plan.warn(svc.name, "stop_signal", "stop-signal", f"stop_signal {svc.stop_signal} is not set",
                   "Kubernetes sends SIGTERM; handle it, or add a preStop hook")
-    if getattr(svc, "ulimits", None):
+    if svc.extra("ulimits"):
         plan.warn(svc.name, "ulimits", "ulimits",
                   f"ulimits {', '.join(sorted(svc.ulimits))} are not mapped; the container runtime's defaults apply",
                   "raise them in the node's container runtime configuration if the service needs them")
@@ -230,7 +230,7 @@ def _pod(plan: Plan, w: Workload) -> None:
 def _annotations(plan: Plan, w: Workload) -> None:
     svc = w.service
     own = {k: v for k, v in svc.labels.items() if not k.startswith(("compose2k8s.", "kompose."))}
-    annotations = getattr(svc, "annotations", None) or {}
+    annotations = svc.extra("annotations") or {}
     w.annotations = {**{k: str(v) for k, v in own.items()}, **{k: str(v) for k, v in annotations.items()}}
     if own:
         plan.trace(svc.name, "labels", f"{w.kind} {w.name} metadata.annotations")

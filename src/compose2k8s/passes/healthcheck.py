@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,8 +54,14 @@ def _url(words: list[str]) -> str | None:
 
 
 def classify(test: list[str]) -> tuple[str, dict[str, Any]]:
-    """('http'|'tcp'|'exec', details) for a healthcheck `test`."""
-    words = simple_words(test)
+    """('http'|'tcp'|'exec', details) for a healthcheck `test`. The details are shared
+    between equal tests (stacks repeat a few checks many times): read them, never change them."""
+    return _classify(tuple(test))
+
+
+@lru_cache(maxsize=4096)
+def _classify(test: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    words = simple_words(list(test))
     table = rules()
     if words:
         tool = words[0].rsplit("/", 1)[-1]
@@ -74,4 +80,4 @@ def classify(test: list[str]) -> tuple[str, dict[str, Any]]:
             rest = [w for w in words[1:] if not w.startswith("-")]
             if len(rest) >= 2 and rest[0] in table["local_hosts"] and rest[1].isdigit():
                 return "tcp", {"host": rest[0], "port": int(rest[1])}
-    return "exec", {"command": argv(test)[0]}
+    return "exec", {"command": argv(list(test))[0]}

@@ -47,7 +47,7 @@ def _collect_ports(plan: Plan, w: Workload) -> list[PortSpec]:
             found.setdefault((number, protocol), PortSpec(number, protocol, ""))
     if svc.expose:
         plan.trace(svc.name, "expose", f"{w.kind} {w.name} containerPort; Service {w.name} ports")
-    if not found and known and getattr(svc, "network_mode", None) != "host":
+    if not found and known and svc.extra("network_mode") != "host":
         for number, name in known.items():
             found[(number, "TCP")] = PortSpec(number, "TCP", name)
         plan.warn(svc.name, "ports", "well-known-ports",

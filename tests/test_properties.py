@@ -149,4 +149,5 @@ def test_mutated_inputs_convert_or_fail_cleanly(text):
         try:
             convert([path], ConvertOptions(secrets="placeholder"))
         except Compose2K8sError as exc:
-            assert str(exc).strip()
+            message = str(exc)
+            assert "compose.yaml" in message and exc.hint, message  # names the file, says what to do

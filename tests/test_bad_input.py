@@ -55,6 +55,18 @@ def test_bad_input_is_one_clear_message(case, project, cli):
     assert "hint:" in err
 
 
+@pytest.mark.parametrize("env_file, expected", [
+    ("huge.env", ["huge.env", "1,048,577 bytes", "services.web.env_file"]),
+    ("folder.env", ["folder.env", "cannot read env file", "services.web.env_file"]),
+])
+def test_unreadable_or_huge_env_file(cli, project, env_file, expected):
+    root = project({"compose.yaml": f"services:\n  web:\n    image: nginx\n    env_file: {env_file}\n",
+                    "huge.env": "A=" + "x" * (1024 * 1024 - 2) + "\n", "folder.env/keep": ""})
+    code, out, err = cli("config", root / "compose.yaml", env={})
+    assert code == 2 and "Traceback" not in err + out and "hint:" in err
+    assert all(part in err for part in expected), err
+
+
 def test_missing_compose_file(cli, tmp_path):
     code, _, err = cli("config", tmp_path / "nope.yaml")
     assert code == 2 and "file not found" in err

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from ..errors import ComposeError
 from .interpolate import InterpolationError, substitute
 
+MAX_ENV_FILE_BYTES = 1024 * 1024  # its values land in a ConfigMap or Secret, which hold at most 1 MiB
 _KEY = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*(=|$)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 
@@ -84,3 +86,16 @@ def _closing_quote(body: str, quote: str) -> int | None:
             return i
         i += 1
     return None
+
+
+def read_env_file(path: Path, key: str | None = None) -> str:
+    """The text of a `.env` / `env_file`, size-bounded, with read errors as clear messages."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ENV_FILE_BYTES:
+            raise ComposeError(f"env file is {size:,} bytes; its values must fit a ConfigMap or Secret (1 MiB)",
+                               file=str(path), key=key, hint="is this really an env file? point env_file at one")
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise ComposeError(f"cannot read env file: {exc.strerror}", file=str(path), key=key,
+                           hint="check that it is a readable file") from None

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from ..errors import ComposeError
 from ..mappings import compose_keys
 from . import canonical
-from .dotenv import parse_dotenv
+from .dotenv import parse_dotenv, read_env_file
 from .interpolate import interpolate
 from .merge import merge, strip_tags
 from .model import ComposeProject
@@ -257,8 +257,7 @@ def _environment(environ: Mapping[str, str], env_paths: Sequence[Path], explicit
             continue
         if path.is_dir():
             continue
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        parsed = parse_dotenv(text, str(path), {**values, **environ})
+        parsed = parse_dotenv(read_env_file(path), str(path), {**values, **environ})
         values.update({k: v for k, v in parsed.items() if v is not None})
     return {**values, **environ}
 
@@ -390,13 +389,12 @@ def _resolve_environment(services: dict, env: Mapping[str, str]) -> None:
         merged: dict[str, Any] = {}
         for entry in svc.get("env_file") or []:
             path = Path(entry["path"])
-            if not path.is_file():
+            if not path.exists():
                 if entry.get("required", True):
                     raise ComposeError(f"env_file {path} not found", key=f"services.{name}.env_file",
                                        hint="create it, fix the path, or set required: false")
                 continue
-            text = path.read_bytes().decode("utf-8-sig", errors="replace")
-            values = parse_dotenv(text, str(path), env)
+            values = parse_dotenv(read_env_file(path, f"services.{name}.env_file"), str(path), env)
             merged.update({k: v if v is not None else env.get(k) for k, v in values.items()})
         for key, value in (svc.get("environment") or {}).items():
             merged[key] = env.get(key) if value is None else value

@@ -147,6 +147,28 @@ class Deploy(_Model):
         return key_values(value, "deploy.labels", "")
 
 
+class ServiceHook(_Strict):
+    """One `post_start` / `pre_stop` command."""
+
+    command: list[str]
+    user: Text = None
+    privileged: bool = False
+    working_dir: str | None = None
+    environment: dict[str, str | None] = Field(default_factory=dict)
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _command(cls, value: Any) -> Any:
+        from .canonical import command_list
+        return command_list(value)
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _environment(cls, value: Any) -> Any:
+        from .canonical import key_values
+        return key_values(value, "environment")
+
+
 class Service(_Model):
     name: str
     image: str | None = None
@@ -191,6 +213,8 @@ class Service(_Model):
     cpus: float | None = None
     scale: int | None = Field(default=None, ge=0)
     pull_policy: str | None = None
+    post_start: list[ServiceHook] = Field(default_factory=list)
+    pre_stop: list[ServiceHook] = Field(default_factory=list)
 
     def extra(self, key: str) -> Any:
         """A Compose key we keep untyped (`network_mode`, `ulimits`, …), or None when absent.

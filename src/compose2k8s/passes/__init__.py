@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import (containers, depends_on, environment, probes, registry, secrets, services, unsupported, volumes,
-               workloads)
+from . import (containers, depends_on, environment, lifecycle, probes, registry, secrets, services, unsupported,
+               volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
     services.run,
     containers.run,
+    lifecycle.run,
     probes.run,
     volumes.run,
     secrets.run,

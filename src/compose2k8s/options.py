@@ -93,6 +93,8 @@ class ConvertOptions(_Options):
         "sops", description="How Secrets are written: SOPS files beside the tree (default), a KSOPS "
                             "generator, Flux-decrypted resources, or REPLACE_ME placeholders.")
     age_recipients: list[str] = Field(default_factory=list, description="age recipients for SOPS.")
+    network_policies: bool = Field(True, description="NetworkPolicies that keep compose networks' isolation "
+                                   "(written only when services use more than one network).")
     allow_outside_project: bool = Field(False, description="Allow files outside the project folder.")
     allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes.")
     previous_tree: Path | None = Field(None, description="An earlier output tree: its encrypted Secrets are kept "

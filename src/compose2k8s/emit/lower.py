@@ -20,7 +20,7 @@ def _pod_template(plan: Plan, w: Workload) -> dict[str, Any]:
         spec["volumes"] = w.volumes
     if w.kind in ("Job", "CronJob"):
         spec["restartPolicy"] = w.job["restartPolicy"]
-    meta: dict[str, Any] = {"labels": plan.labels(w)}
+    meta: dict[str, Any] = {"labels": {**plan.labels(w), **w.pod_labels}}
     return {"metadata": meta, "spec": spec}
 
 

@@ -35,6 +35,7 @@ class Workload:
     volumes: list[dict[str, Any]] = field(default_factory=list)
     claim_templates: list[dict[str, Any]] = field(default_factory=list)
     annotations: dict[str, str] = field(default_factory=dict)
+    pod_labels: dict[str, str] = field(default_factory=dict)  # beyond plan.labels, e.g. network membership
     job: dict[str, Any] = field(default_factory=dict)  # backoffLimit, schedule, restartPolicy
     client_service: str | None = None
     headless_service: str | None = None

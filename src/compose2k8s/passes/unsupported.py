@@ -24,9 +24,4 @@ def run(plan: Plan) -> Plan:
                       f"{key} is {'not mapped' if status.status == 'not_mapped' else 'only partly mapped'}"
                       + (f": {status.reason}" if status.reason else ""),
                       f"maps to {status.to}" if status.to else "")
-    for key in ("networks",):
-        if any(n != "default" for n in plan.project.networks):
-            plan.warn("", key, "networks", "compose networks are not isolated in Kubernetes: every pod can reach "
-                      "every Service in the namespace", "add NetworkPolicies if isolation mattered",
-                      severity="info")
     return plan

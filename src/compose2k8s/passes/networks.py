@@ -1,0 +1,111 @@
+"""Compose networks → NetworkPolicies, so services reach each other only where Compose let
+them: on a network they share.
+
+Only when the project isolates anything, i.e. its services use more than one network. Each
+pod is labelled with its networks; each workload that listens gets a policy admitting
+- pods that share one of its networks,
+- anyone on its published ports (Compose published them to the outside, so Ingress,
+  LoadBalancer and NodePort traffic keeps working),
+- the pods of services that depend on it from another network (their wait init
+  containers must reach it; reported, since Compose gave them no path).
+A service with its own `network_mode` is left out and reported.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..ir.model import Plan, Workload
+from ..names import dns_label
+
+LABEL_PREFIX = "networks.compose2k8s.io/"
+
+
+def memberships(plan: Plan) -> dict[str, set[str]]:
+    """Networks of each service that uses Compose networking (not `network_mode`)."""
+    found = {}
+    for name, svc in plan.project.services.items():
+        if svc.extra("network_mode") in (None, "bridge", "default"):
+            found[name] = set(svc.networks or {"default": None})
+    return found
+
+
+def _label(network: str) -> str:
+    return LABEL_PREFIX + dns_label(network)
+
+
+def _policy(plan: Plan, w: Workload, networks: set[str], dependents: list[Workload]) -> dict[str, Any]:
+    ingress: list[dict[str, Any]] = [
+        {"from": [{"podSelector": {"matchLabels": {_label(n): "true"}}} for n in sorted(networks)]}]
+    published = [{"port": p.port, "protocol": p.protocol} for p in w.ports if p.published]
+    if published:
+        ingress.append({"ports": published})
+    if dependents:
+        ingress.append({"from": [{"podSelector": {"matchLabels": plan.selector(d)}} for d in dependents]})
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": plan.meta(dns_label(f"{w.name}-networks"), w),
+            "spec": {"podSelector": {"matchLabels": plan.selector(w)}, "policyTypes": ["Ingress"],
+                     "ingress": ingress}}
+
+
+def _cross_network_dependents(plan: Plan, name: str, networks: dict[str, set[str]]) -> list[Workload]:
+    out = []
+    for other, svc in sorted(plan.project.services.items()):
+        if name in svc.depends_on and other in networks and not networks[other] & networks[name]:
+            out.append(plan.workloads[other])
+            plan.warn(other, "depends_on", "cross-network-wait",
+                      f"depends on {name} but shares no network with it: its pods may reach {name} so that the "
+                      "wait can run", "put both on one network if they should talk", severity="info")
+    return out
+
+
+ADDRESSING = ("ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "priority", "gw_priority",
+              "driver_opts", "interface_name")
+
+
+DRIVER_SETTINGS = ("driver", "driver_opts", "ipam", "internal", "enable_ipv4", "enable_ipv6", "attachable")
+
+
+def _addressing(plan: Plan) -> None:
+    """Addressing and driver settings have no pod-network equivalent: say which were dropped."""
+    for name, svc in sorted(plan.project.services.items()):
+        dropped = sorted({key for config in (svc.networks or {}).values() if isinstance(config, dict)
+                          for key in config if key in ADDRESSING})
+        if dropped:
+            plan.warn(name, "networks", "network-addressing", f"{', '.join(dropped)} dropped: pods get their "
+                      "addresses from the cluster", "reach the service by its name; its Service finds the pods")
+    for name, network in sorted(plan.project.networks.items()):
+        present = network.model_fields_set | set(network.model_extra or {})
+        dropped = sorted(key for key in present if key in DRIVER_SETTINGS and getattr(network, key, None) not in
+                         (None, False, {}, []))
+        if dropped:
+            plan.warn("", "networks", "network-settings", f"network {name}: {', '.join(dropped)} dropped: the "
+                      "cluster's network plugin decides addressing and routing",
+                      "write an egress NetworkPolicy to keep an internal network's no-way-out rule"
+                      if "internal" in dropped else "reach services by name, never by address")
+
+
+def run(plan: Plan) -> Plan:
+    _addressing(plan)
+    networks = memberships(plan)
+    if len(set().union(*networks.values()) if networks else set()) < 2:
+        return plan  # one network (or none): nothing is isolated, as in Compose
+    if not plan.options.network_policies:
+        plan.warn("", "networks", "networks-not-isolated",
+                  "compose networks isolate services, but network_policies is off: every pod can reach every "
+                  "Service in the namespace", "set network_policies: true, or add your own NetworkPolicies")
+        return plan
+    for name, w in plan.workloads.items():
+        if name not in networks:
+            plan.warn(name, "network_mode", "network-mode-policy",
+                      "uses network_mode, so no network labels or NetworkPolicy: other services' policies "
+                      "do not admit it unless on published ports", "use compose networks for this service")
+            continue
+        w.pod_labels.update({_label(n): "true" for n in sorted(networks[name])})
+        plan.trace(name, "networks", f"{w.kind} {w.name} pod labels {', '.join(sorted(networks[name]))}")
+        if w.listens:
+            plan.add(name, _policy(plan, w, networks[name], _cross_network_dependents(plan, name, networks)))
+            plan.trace(name, "networks", f"NetworkPolicy {dns_label(f'{w.name}-networks')}")
+    plan.warn("", "networks", "network-policies",
+              "compose networks are kept as NetworkPolicies; they take effect only with a network plugin that "
+              "enforces them (Calico, Cilium, …)", "check your cluster's network plugin", severity="info")
+    return plan

@@ -18,7 +18,7 @@ from compose2k8s.names import service_name
 from compose2k8s.options import ConvertOptions
 from compose2k8s.validate import validate_tree
 
-from .trees import objects, pod
+from .trees import admits, objects, pod
 
 IMAGES = ["nginx:1.27", "postgres:16", "redis:7", "example/app:1.0", "rabbitmq:3.13", "example/worker:2"]
 HEALTHCHECKS = [None, ["CMD", "curl", "-f", "http://localhost:{port}/health"], ["CMD-SHELL", "pg_isready -U app"],
@@ -58,6 +58,9 @@ def projects(draw):
             value = draw(SECRET)
             values.append(value)
             svc.setdefault("environment", {})["APP_PASSWORD"] = value
+        networks = draw(st.lists(st.sampled_from(["front", "back"]), max_size=2, unique=True))
+        if networks:
+            svc["networks"] = networks
         if draw(st.booleans()):
             secret = f"s{index}"
             value = draw(SECRET)
@@ -69,7 +72,8 @@ def projects(draw):
 
 
 def _write(root: Path, services: dict, secrets: dict) -> Path:
-    doc: dict = {"name": "prop", "services": services, "volumes": {"data": {}, "shared": {}}}
+    doc: dict = {"name": "prop", "services": services, "volumes": {"data": {}, "shared": {}},
+                 "networks": {"front": {}, "back": {}}}
     if secrets:
         doc["secrets"] = {n: {"file": f"./secrets/{n}.txt"} for n in secrets}
         (root / "secrets").mkdir()
@@ -117,6 +121,40 @@ def test_generated_projects_give_valid_faithful_trees(generated, recipient):
                 if "ports" in dep_svc or "expose" in dep_svc or dep_svc["image"].split(":")[0] in (
                         "nginx", "postgres", "redis", "rabbitmq"):
                     assert f"wait-for-{service_name(dep)}" in waits
+        _check_isolation(services, objs)
+
+
+def _check_isolation(services: dict, objs: list[dict]) -> None:
+    """Who may connect to whom is Compose's rule: a shared network, a published port, or a
+    dependency (whose wait must get through)."""
+    policies = {o["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]: o
+                for o in objs if o["kind"] == "NetworkPolicy"}
+    if not policies:
+        return
+    labels = {o["metadata"]["name"]: o["spec"]["template"]["metadata"]["labels"]
+              for o in objs if o["kind"] in ("Deployment", "StatefulSet")}
+    networks = {service_name(n): set(s.get("networks") or ["default"]) for n, s in services.items()}
+    for server, policy in policies.items():
+        compose_server = next(n for n in services if service_name(n) == server)
+        for port_rule in policy["spec"]["ingress"]:
+            for port in port_rule.get("ports", []):
+                assert port["port"] in _published(services[compose_server])
+        for client, client_labels in labels.items():
+            if client == server:
+                continue
+            compose_client = next(n for n in services if service_name(n) == client)
+            allowed = bool(networks[client] & networks[server]) or \
+                compose_server in services[compose_client].get("depends_on", {})
+            container_ports = [p["containerPort"] for o in objs if o["kind"] in ("Deployment", "StatefulSet")
+                               and o["metadata"]["name"] == server for p in pod(o)["containers"][0].get("ports", [])]
+            for port in container_ports:
+                assert admits(policy, client_labels, port) == (allowed or port in _published(services[compose_server])), \
+                    (client, server, port)
+
+
+def _published(svc: dict) -> set[int]:
+    """Container ports published on a fixed host port ("8080:80"; a bare "80" gets a random one)."""
+    return {int(p.split(":")[-1]) for p in svc.get("ports", []) if ":" in p}
 
 
 @st.composite

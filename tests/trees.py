@@ -30,3 +30,15 @@ def pod(obj: dict[str, Any]) -> dict[str, Any]:
     if obj["kind"] == "CronJob":
         return spec["jobTemplate"]["spec"]["template"]["spec"]
     return spec["template"]["spec"]
+
+
+def admits(policy: dict, client_labels: dict[str, str], port: int) -> bool:
+    """Does an ingress policy let a pod with `client_labels` connect on `port`?"""
+    for rule in policy["spec"]["ingress"]:
+        ports_ok = "ports" not in rule or any(p["port"] == port for p in rule["ports"])
+        sources_ok = "from" not in rule or any(
+            all(client_labels.get(k) == v for k, v in peer["podSelector"]["matchLabels"].items())
+            for peer in rule["from"])
+        if ports_ok and sources_ok:
+            return True
+    return False

@@ -1,20 +1,8 @@
 """Compose networks → pod labels and NetworkPolicies with the same reachability."""
 from ..golden import convert_case
-from ..trees import find, names, objects, pod
+from ..trees import admits, find, names, objects, pod
 
 CASE = "networks-isolation"
-
-
-def _admits(policy: dict, client_labels: dict[str, str], port: int) -> bool:
-    """Does an ingress policy let a pod with `client_labels` connect on `port`?"""
-    for rule in policy["spec"]["ingress"]:
-        ports_ok = "ports" not in rule or any(p["port"] == port for p in rule["ports"])
-        sources_ok = "from" not in rule or any(
-            all(client_labels.get(k) == v for k, v in peer["podSelector"]["matchLabels"].items())
-            for peer in rule["from"])
-        if ports_ok and sources_ok:
-            return True
-    return False
 
 
 def test_reachability_is_what_compose_allowed():
@@ -25,7 +13,7 @@ def test_reachability_is_what_compose_allowed():
                 for o in objects(files) if o["kind"] == "NetworkPolicy"}
     ports = {"proxy": 80, "api": 8000, "db": 5432}
     reachable = {(client, server) for client in labels for server, port in ports.items()
-                 if client != server and _admits(policies[server], labels[client], port)}
+                 if client != server and admits(policies[server], labels[client], port)}
     assert reachable == {
         ("api", "proxy"), ("reporter", "proxy"), ("db", "proxy"),  # a published port: open to all
         ("proxy", "api"), ("reporter", "api"),  # front

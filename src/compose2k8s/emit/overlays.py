@@ -28,7 +28,7 @@ def _published(plan: Plan) -> list[tuple[Workload, PortSpec]]:
     out = []
     for _, w in sorted(plan.workloads.items()):
         if w.client_service:
-            out += [(w, p) for p in w.ports if p.published and p.published.isdigit()]
+            out += [(w, p) for p in w.ports if p.exposed]
     return out
 
 

@@ -21,6 +21,11 @@ class PortSpec:
     published: str | None = None
     host_ip: str | None = None
 
+    @property
+    def exposed(self) -> bool:
+        """Published on a fixed host port: the overlays expose it (NodePort, Ingress, LoadBalancer)."""
+        return bool(self.published) and self.published.isdigit()
+
 
 @dataclass
 class Workload:

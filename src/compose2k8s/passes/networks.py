@@ -36,7 +36,7 @@ def _label(network: str) -> str:
 def _policy(plan: Plan, w: Workload, networks: set[str], dependents: list[Workload]) -> dict[str, Any]:
     ingress: list[dict[str, Any]] = [
         {"from": [{"podSelector": {"matchLabels": {_label(n): "true"}}} for n in sorted(networks)]}]
-    published = [{"port": p.port, "protocol": p.protocol} for p in w.ports if p.published]
+    published = [{"port": p.port, "protocol": p.protocol} for p in w.ports if p.exposed]
     if published:
         ingress.append({"ports": published})
     if dependents:

@@ -43,11 +43,14 @@ class Override:
     value: Any = None
 
 
+def _too_deep(line: int | None = None, file: str | None = None) -> ComposeError:
+    return ComposeError(f"nesting deeper than {MAX_DEPTH} levels", file=file, line=line,
+                        hint="flatten the document; Compose files are never this deep")
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
     if depth > MAX_DEPTH:
-        raise ComposeError(f"nesting deeper than {MAX_DEPTH} levels",
-                           line=node.start_mark.line + 1,
-                           hint="flatten the document; Compose files are never this deep")
+        raise _too_deep(node.start_mark.line + 1)
     known = memo.get(id(node))
     if known is not None:
         return known
@@ -118,8 +121,7 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise ComposeError(f"nesting deeper than {MAX_DEPTH} levels", line=node.start_mark.line + 1,
-                                   hint="flatten the document; Compose files are never this deep")
+                raise _too_deep(node.start_mark.line + 1)
             return super().construct_object(node, deep=deep)
         finally:
             self.depth -= 1
@@ -250,8 +252,7 @@ def load_documents(text: str | bytes, file: str) -> list[Any]:
     except yaml.YAMLError as exc:
         raise ComposeError(f"invalid YAML: {exc}", file=file, hint="check the file's syntax") from None
     except RecursionError:
-        raise ComposeError(f"nesting deeper than {MAX_DEPTH} levels", file=file,
-                           hint="flatten the document") from None
+        raise _too_deep(file=file) from None
     finally:
         loader.dispose()
 

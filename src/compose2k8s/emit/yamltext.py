@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -47,19 +46,14 @@ def _plain_ok(text: str) -> bool:
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
-@lru_cache(maxsize=65536)
-def _string(text: str) -> str:
-    return text if _plain_ok(text) else json.dumps(text, ensure_ascii=False)
-
-
-_CACHE: dict[str, str] = {}
+_CACHE: dict[str, str] = {}  # text -> how it is written; the one cache of the emitter's hot path
 
 
 def _scalar(value: Any) -> str:
     if value.__class__ is str:
         text = _CACHE.get(value)
         if text is None:
-            text = _string(value)
+            text = value if _plain_ok(value) else json.dumps(value, ensure_ascii=False)
             if len(_CACHE) < 200_000:
                 _CACHE[value] = text
         return text

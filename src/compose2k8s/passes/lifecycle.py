@@ -22,10 +22,15 @@ from ..ir.model import Plan, Workload
 HOOKS = {"post_start": "postStart", "pre_stop": "preStop"}
 
 
+def _assignments(hook: ServiceHook) -> list[str]:
+    """The hook's own environment as shell assignments (entries without a value are lost)."""
+    return [f"{key}={shlex.quote(value)}" for key, value in hook.environment.items() if value is not None]
+
+
 def _shell_step(hook: ServiceHook) -> str:
     """One hook as a shell command (its environment and working folder included)."""
     text = shlex.join(hook.command)
-    assignments = [f"{key}={shlex.quote(value)}" for key, value in hook.environment.items() if value is not None]
+    assignments = _assignments(hook)
     if assignments:
         text = f"env {' '.join(assignments)} {text}"
     if hook.working_dir:
@@ -35,7 +40,7 @@ def _shell_step(hook: ServiceHook) -> str:
 
 def handler_command(hooks: list[ServiceHook]) -> list[str]:
     """The exec command of one handler running `hooks` in order."""
-    if len(hooks) == 1 and not hooks[0].working_dir and not any(v is not None for v in hooks[0].environment.values()):
+    if len(hooks) == 1 and not hooks[0].working_dir and not _assignments(hooks[0]):
         return list(hooks[0].command)
     return ["sh", "-c", " && ".join(_shell_step(hook) for hook in hooks)]
 

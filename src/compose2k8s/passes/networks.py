@@ -18,9 +18,12 @@ from ..ir.model import Plan, Workload
 from ..names import dns_label
 
 LABEL_PREFIX = "networks.compose2k8s.io/"
+ADDRESSING = ("ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "priority", "gw_priority",
+              "driver_opts", "interface_name")
+DRIVER_SETTINGS = ("driver", "driver_opts", "ipam", "internal", "enable_ipv4", "enable_ipv6", "attachable")
 
 
-def memberships(plan: Plan) -> dict[str, set[str]]:
+def _memberships(plan: Plan) -> dict[str, set[str]]:
     """Networks of each service that uses Compose networking (not `network_mode`)."""
     found = {}
     for name, svc in plan.project.services.items():
@@ -47,22 +50,18 @@ def _policy(plan: Plan, w: Workload, networks: set[str], dependents: list[Worklo
                      "ingress": ingress}}
 
 
-def _cross_network_dependents(plan: Plan, name: str, networks: dict[str, set[str]]) -> list[Workload]:
-    out = []
+def _cross_network_dependents(plan: Plan, networks: dict[str, set[str]]) -> dict[str, list[Workload]]:
+    """{listening service: workloads depending on it from networks it is not on}, each reported."""
+    found: dict[str, list[Workload]] = {}
     for other, svc in sorted(plan.project.services.items()):
-        if name in svc.depends_on and other in networks and not networks[other] & networks[name]:
-            out.append(plan.workloads[other])
-            plan.warn(other, "depends_on", "cross-network-wait",
-                      f"depends on {name} but shares no network with it: its pods may reach {name} so that the "
-                      "wait can run", "put both on one network if they should talk", severity="info")
-    return out
-
-
-ADDRESSING = ("ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "priority", "gw_priority",
-              "driver_opts", "interface_name")
-
-
-DRIVER_SETTINGS = ("driver", "driver_opts", "ipam", "internal", "enable_ipv4", "enable_ipv6", "attachable")
+        for name in svc.depends_on:
+            if other in networks and name in networks and not networks[other] & networks[name] \
+                    and plan.workloads[name].listens:
+                found.setdefault(name, []).append(plan.workloads[other])
+                plan.warn(other, "depends_on", "cross-network-wait",
+                          f"depends on {name} but shares no network with it: its pods may reach {name} so that "
+                          "the wait can run", "put both on one network if they should talk", severity="info")
+    return found
 
 
 def _addressing(plan: Plan) -> None:
@@ -86,14 +85,15 @@ def _addressing(plan: Plan) -> None:
 
 def run(plan: Plan) -> Plan:
     _addressing(plan)
-    networks = memberships(plan)
-    if len(set().union(*networks.values()) if networks else set()) < 2:
+    networks = _memberships(plan)
+    if len(set().union(*networks.values())) < 2:
         return plan  # one network (or none): nothing is isolated, as in Compose
     if not plan.options.network_policies:
         plan.warn("", "networks", "networks-not-isolated",
                   "compose networks isolate services, but network_policies is off: every pod can reach every "
                   "Service in the namespace", "set network_policies: true, or add your own NetworkPolicies")
         return plan
+    dependents = _cross_network_dependents(plan, networks)
     for name, w in plan.workloads.items():
         if name not in networks:
             plan.warn(name, "network_mode", "network-mode-policy",
@@ -103,8 +103,9 @@ def run(plan: Plan) -> Plan:
         w.pod_labels.update({_label(n): "true" for n in sorted(networks[name])})
         plan.trace(name, "networks", f"{w.kind} {w.name} pod labels {', '.join(sorted(networks[name]))}")
         if w.listens:
-            plan.add(name, _policy(plan, w, networks[name], _cross_network_dependents(plan, name, networks)))
-            plan.trace(name, "networks", f"NetworkPolicy {dns_label(f'{w.name}-networks')}")
+            policy = _policy(plan, w, networks[name], dependents.get(name, []))
+            plan.add(name, policy)
+            plan.trace(name, "networks", f"NetworkPolicy {policy['metadata']['name']}")
     plan.warn("", "networks", "network-policies",
               "compose networks are kept as NetworkPolicies; they take effect only with a network plugin that "
               "enforces them (Calico, Cilium, …)", "check your cluster's network plugin", severity="info")

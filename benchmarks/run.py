@@ -20,6 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import write  # noqa: E402
 
+from compose2k8s.tools.reference import reference_binary  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CPTM8 = ROOT / "fixtures" / "compose" / "cptm8" / "docker-compose.yml"
@@ -74,15 +76,6 @@ def machine_speed() -> float:
     return time.perf_counter() - start
 
 
-def reference() -> str | None:
-    try:
-        import compose
-    except ImportError:
-        return None
-    path = Path(compose.__file__).parent / "docker-compose"
-    return str(path) if path.exists() else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10,100,1000,5000")
@@ -92,9 +85,27 @@ def main() -> None:
     # under PYTHONDONTWRITEBYTECODE (set on our VMs) would recompile every module each run.
     compileall.compile_dir(ROOT / "src", quiet=1)
     tool = str(BIN / "compose2k8s")
-    ref = reference()
+    ref = reference_binary()
     work = Path(tempfile.mkdtemp(prefix="compose2k8s-bench-"))
+    try:
+        rows, times = _rows(args, tool, ref, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark'.ljust(width)}  wall (s)  peak RSS (MiB)")
+    for name, wall, rss in rows:
+        print(f"{name.ljust(width)}  {wall:8.3f}  {rss:14.1f}")
+    if 1000 in times and 5000 in times:
+        print(f"growth 5000/1000 services: {times[5000] / times[1000]:.2f}")
+    print(f"machine speed: a 10-million-step Python loop took {machine_speed():.2f} s (lower: faster)")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
+
+
+def _rows(args: argparse.Namespace, tool: str, ref: Path | None,
+          work: Path) -> tuple[list[tuple[str, float, float]], dict[int, float]]:
+    """Every benchmark row (name, median wall seconds, peak RSS MiB), and the convert time per size."""
     rows: list[tuple[str, float, float]] = []
+    times: dict[int, float] = {}
     try:
         import pyrage
         recipient = str(pyrage.x25519.Identity.generate().to_public())
@@ -104,7 +115,6 @@ def main() -> None:
     rows.append(("compose2k8s --help", *measure([tool, "--help"], args.repeat * 2)))
     rows.append(("convert CPTM8 example (secrets encrypted)", *measure(
         [tool, "convert", str(CPTM8)], args.repeat, outputs=work / "cptm8-out")))
-    times: dict[int, float] = {}
     stacks: dict[int, Path] = {}
     for n in (int(x) for x in args.sizes.split(",")):
         stack = stacks[n] = write(n, work / f"stack{n}")
@@ -119,19 +129,11 @@ def main() -> None:
                      load_only(stack, args.repeat), float("nan")))
         if ref:
             rows.append((f"config {n} services (docker compose, reference)",
-                         *measure([ref, "-f", str(stack), "config", "--format", "json"], args.repeat)))
+                         *measure([str(ref), "-f", str(stack), "config", "--format", "json"], args.repeat)))
     for n, stack in stacks.items():  # last: these delete old trees, which slows later writes
         rows.append((f"convert {n} services again, over the previous tree", *measure(
             [tool, "convert", str(stack), "-o", str(work / f"out{n}" / "0"), *secrets], args.repeat)))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark'.ljust(width)}  wall (s)  peak RSS (MiB)")
-    for name, wall, rss in rows:
-        print(f"{name.ljust(width)}  {wall:8.3f}  {rss:14.1f}")
-    if 1000 in times and 5000 in times:
-        print(f"growth 5000/1000 services: {times[5000] / times[1000]:.2f}")
-    print(f"machine speed: a 10-million-step Python loop took {machine_speed():.2f} s (lower: faster)")
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {os.uname().sysname} {os.uname().machine}")
-    shutil.rmtree(work, ignore_errors=True)
+    return rows, times
 
 
 if __name__ == "__main__":

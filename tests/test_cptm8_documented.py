@@ -115,3 +115,10 @@ def test_secrets_are_sops_encrypted_outside_the_base(files):
         item["metadata"]["name"] for item in listing["items"]}
     assert not [o for o in objects(files) if o["kind"] == "Secret"]
     assert all(v.startswith("ENC[AES256_GCM") for item in listing["items"] for v in item["data"].values())
+
+
+def test_the_one_warning_says_what_the_lost_memlock_means():
+    warnings = [d for d in convert_case("cptm8").diagnostics if d.severity == "warning"]
+    assert [(d.service, d.key) for d in warnings] == [("opensearch-node1", "ulimits")]
+    assert "bootstrap.memory_lock=true" in warnings[0].message and "bootstrap check" in warnings[0].message
+    assert "bootstrap.memory_lock to false" in warnings[0].hint

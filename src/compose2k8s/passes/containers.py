@@ -222,9 +222,13 @@ def _pod(plan: Plan, w: Workload) -> None:
         plan.warn(svc.name, "stop_signal", "stop-signal", f"stop_signal {svc.stop_signal} is not set",
                   "Kubernetes sends SIGTERM; handle it, or add a preStop hook")
     if svc.extra("ulimits"):
-        plan.warn(svc.name, "ulimits", "ulimits",
-                  f"ulimits {', '.join(sorted(svc.ulimits))} are not mapped; the container runtime's defaults apply",
-                  "raise them in the node's container runtime configuration if the service needs them")
+        message = f"ulimits {', '.join(sorted(svc.ulimits))} are not mapped; the container runtime's defaults apply"
+        hint = "raise them in the node's container runtime configuration if the service needs them"
+        if "memlock" in svc.ulimits and str(svc.environment.get("bootstrap.memory_lock")).lower() == "true":
+            message += ("; with bootstrap.memory_lock=true the heap cannot be locked (a logged warning on a "
+                        "single node, a failed bootstrap check in a cluster)")
+            hint = "set bootstrap.memory_lock to false, or raise memlock in the nodes' container runtime"
+        plan.warn(svc.name, "ulimits", "ulimits", message, hint)
 
 
 def _annotations(plan: Plan, w: Workload) -> None:

@@ -22,6 +22,8 @@ def test_mapping_tables_load_and_are_consistent():
     waits = read_table("wait-rules")
     assert all(":" in image and not image.endswith(":latest") for image in waits["images"].values())
     assert read_table("secret-env-names")["words"] and read_table("probe-rules")["defaults"]["interval"] == 30
+    network_keys = read_table("network-keys")
+    assert set(network_keys) == {"attachment", "network"} and "ipv4_address" in network_keys["attachment"]
 
 
 def test_mappings_ship_inside_the_package():

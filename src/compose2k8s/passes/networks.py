@@ -15,12 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir.model import Plan, Workload
+from ..mappings import read_table
 from ..names import dns_label
 
 LABEL_PREFIX = "networks.compose2k8s.io/"
-ADDRESSING = ("ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "priority", "gw_priority",
-              "driver_opts", "interface_name")
-DRIVER_SETTINGS = ("driver", "driver_opts", "ipam", "internal", "enable_ipv4", "enable_ipv6", "attachable")
+
+
+def _dropped_keys() -> dict[str, frozenset[str]]:
+    """{"attachment": keys of a service's network entry, "network": keys of a network} we drop."""
+    return {where: frozenset(keys) for where, keys in read_table("network-keys").items()}
 
 
 def _memberships(plan: Plan) -> dict[str, set[str]]:
@@ -66,15 +69,16 @@ def _cross_network_dependents(plan: Plan, networks: dict[str, set[str]]) -> dict
 
 def _addressing(plan: Plan) -> None:
     """Addressing and driver settings have no pod-network equivalent: say which were dropped."""
+    keys = _dropped_keys()
     for name, svc in sorted(plan.project.services.items()):
         dropped = sorted({key for config in (svc.networks or {}).values() if isinstance(config, dict)
-                          for key in config if key in ADDRESSING})
+                          for key in config if key in keys["attachment"]})
         if dropped:
             plan.warn(name, "networks", "network-addressing", f"{', '.join(dropped)} dropped: pods get their "
                       "addresses from the cluster", "reach the service by its name; its Service finds the pods")
     for name, network in sorted(plan.project.networks.items()):
         present = network.model_fields_set | set(network.model_extra or {})
-        dropped = sorted(key for key in present if key in DRIVER_SETTINGS and getattr(network, key, None) not in
+        dropped = sorted(key for key in present if key in keys["network"] and getattr(network, key, None) not in
                          (None, False, {}, []))
         if dropped:
             plan.warn("", "networks", "network-settings", f"network {name}: {', '.join(dropped)} dropped: the "

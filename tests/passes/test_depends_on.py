@@ -34,6 +34,24 @@ def test_job_wait_has_least_privilege_rbac():
     assert binding["subjects"][0]["name"] == spec["serviceAccountName"]
 
 
+def test_waiting_for_two_jobs_uses_one_account_that_reads_both(tmp_path):
+    from compose2k8s import convert
+    from compose2k8s.options import ConvertOptions
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  migrate: {image: m:1, restart: \"no\"}\n"
+        "  seed: {image: s:1, restart: \"no\"}\n"
+        "  app:\n    image: a:1\n    depends_on:\n"
+        "      migrate: {condition: service_completed_successfully}\n"
+        "      seed: {condition: service_completed_successfully}\n")
+    files = convert([tmp_path / "compose.yaml"], ConvertOptions(secrets="placeholder")).files
+    spec = pod(find(files, "Deployment", "app"))
+    assert [c["command"][3] for c in spec["initContainers"]] == ["job/migrate", "job/seed"]
+    assert [o["metadata"]["name"] for o in objects(files) if o["kind"] in ("Role", "ServiceAccount")] \
+        == [spec["serviceAccountName"]] * 2
+    assert find(files, "Role", spec["serviceAccountName"])["rules"][0]["resourceNames"] == ["migrate", "seed"]
+
+
 def test_dependencies_get_readiness_probes():
     files = convert_case("depends_on-conditions").files
     assert pod(find(files, "Deployment", "api"))["containers"][0]["readinessProbe"]["tcpSocket"]["port"] == 8080

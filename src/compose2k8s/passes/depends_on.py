@@ -98,27 +98,27 @@ def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
     return None
 
 
-def _job_wait(plan: Plan, w: Workload, dep: Workload) -> dict[str, Any]:
-    account = dns_label(f"{w.name}-wait-jobs")
-    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": plan.meta(account, w),
-            "rules": [{"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "list", "watch"],
-                       "resourceNames": []}]}
-    existing = next((o for f, o in plan.objects if o["kind"] == "Role" and o["metadata"]["name"] == account), None)
-    if existing is None:
-        plan.add(w.service.name, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": plan.meta(account, w),
-                                  "automountServiceAccountToken": True})
-        plan.add(w.service.name, role)
-        plan.add(w.service.name, {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-                                  "metadata": plan.meta(account, w),
-                                  "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
-                                              "name": account},
-                                  "subjects": [{"kind": "ServiceAccount", "name": account}]})
-        existing = role
-    existing["rules"][0]["resourceNames"] = sorted(set(existing["rules"][0]["resourceNames"]) | {dep.name})
-    w.pod["serviceAccountName"] = account
+def _job_wait(dep: Workload) -> dict[str, Any]:
+    """An init container that waits for the Job `dep` to complete (see `_job_access`)."""
     timeout = _rules()["attempts"] * _rules()["sleep_seconds"]
     return {"image": _rules()["images"]["kubectl"],
             "command": ["kubectl", "wait", "--for=condition=complete", f"job/{dep.name}", f"--timeout={timeout}s"]}
+
+
+def _job_access(plan: Plan, w: Workload, jobs: list[str]) -> None:
+    """A ServiceAccount for `w` allowed to read exactly the Jobs it waits for."""
+    account = dns_label(f"{w.name}-wait-jobs")
+    plan.add(w.service.name, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": plan.meta(account, w),
+                              "automountServiceAccountToken": True})
+    plan.add(w.service.name, {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                              "metadata": plan.meta(account, w),
+                              "rules": [{"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "list", "watch"],
+                                         "resourceNames": sorted(set(jobs))}]})
+    plan.add(w.service.name, {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                              "metadata": plan.meta(account, w),
+                              "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": account},
+                              "subjects": [{"kind": "ServiceAccount", "name": account}]})
+    w.pod["serviceAccountName"] = account
 
 
 def _ready_probe(plan: Plan, dep: Workload) -> None:
@@ -129,7 +129,8 @@ def _ready_probe(plan: Plan, dep: Workload) -> None:
                    f"{dep.ports[0].port} (a dependency)")
 
 
-def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency) -> dict[str, Any] | None:
+def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency, jobs: list[str]) -> dict[str, Any] | None:
+    """The init container that waits for `dep_name`; a Job waited for is added to `jobs`."""
     dep = plan.workloads[dep_name]
     name = w.service.name
     if spec.condition == "service_completed_successfully":
@@ -137,7 +138,8 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency) -> dict[str,
             plan.warn(name, "depends_on", "completion-not-job", f"waits for {dep_name} to complete, but it is a "
                       f"{dep.kind}; waiting for it to start instead", "give the dependency restart: \"no\"")
         else:
-            return _job_wait(plan, w, dep)
+            jobs.append(dep.name)
+            return _job_wait(dep)
     host = dep.client_service
     if not host or not dep.ports:
         plan.warn(name, "depends_on", "nothing-to-wait-for", f"{dep_name} has no port, so there is nothing to "
@@ -159,7 +161,7 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency) -> dict[str,
 
 def run(plan: Plan) -> Plan:
     for compose_name, w in sorted(plan.workloads.items()):
-        waits = []
+        waits, jobs = [], []
         for dep_name, spec in sorted(w.service.depends_on.items()):
             if not spec.required:
                 plan.warn(compose_name, "depends_on", "optional-dependency",
@@ -170,9 +172,11 @@ def run(plan: Plan) -> Plan:
                           f"restart: true on {dep_name} has no equivalent; pods are not restarted with it",
                           "rely on readiness probes and client reconnects")
             _ready_probe(plan, plan.workloads[dep_name])
-            container = _wait(plan, w, dep_name, spec)
+            container = _wait(plan, w, dep_name, spec, jobs)
             if container:
                 container["command"] = escape_expansion(container["command"])
                 waits.append({"name": dns_label(f"wait-for-{plan.workloads[dep_name].name}"), **container})
+        if jobs:
+            _job_access(plan, w, jobs)
         w.init_containers = waits + w.init_containers
     return plan

@@ -95,6 +95,8 @@ class ConvertOptions(_Options):
     age_recipients: list[str] = Field(default_factory=list, description="age recipients for SOPS.")
     network_policies: bool = Field(True, description="NetworkPolicies that keep compose networks' isolation "
                                    "(written only when services use more than one network).")
+    runtime_defaults: bool = Field(True, description="Pods get what Docker gave the containers: the runtime's "
+                                   "default seccomp profile and no Kubernetes API token.")
     allow_outside_project: bool = Field(False, description="Allow files outside the project folder.")
     allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes.")
     previous_tree: Path | None = Field(None, description="An earlier output tree: its encrypted Secrets are kept "

@@ -63,6 +63,7 @@ def _refresher(plan: Plan, registry: str, region: str) -> None:
                            "jobTemplate": {"spec": {"backoffLimit": 3, "template": {
                                "metadata": {"labels": {"app.kubernetes.io/name": REFRESHER}},
                                "spec": {"serviceAccountName": REFRESHER, "restartPolicy": "OnFailure",
+                                        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
                                         "containers": [container]}}}}}})
     plan.secrets.append(SecretData(name=CREDENTIALS, service="", placeholder=True,
                                    data={"aws-access-key-id": b"REPLACE_ME", "aws-secret-access-key": b"REPLACE_ME"}))

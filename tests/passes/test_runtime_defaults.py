@@ -34,6 +34,12 @@ def test_a_services_own_seccomp_setting_stays_on_its_container(tmp_path):
     assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}  # init containers keep it
 
 
+def test_windows_pods_get_no_seccomp_profile(tmp_path):
+    result = _convert(tmp_path, "services:\n  app:\n    image: a:1\n    platform: windows/amd64\n")
+    spec = pod(find(result.files, "Deployment", "app"))
+    assert "securityContext" not in spec and spec["automountServiceAccountToken"] is False
+
+
 def test_the_option_leaves_both_to_the_cluster(tmp_path):
     result = _convert(tmp_path, "services:\n  app:\n    image: a:1\n", runtime_defaults=False)
     spec = pod(find(result.files, "Deployment", "app"))

@@ -2,9 +2,10 @@
 so pods run as confined as the containers did:
 
 - the container runtime's default seccomp profile: Docker applies its own to every
-  container (unless `security_opt: seccomp=…` or `privileged`), the kubelet runs pods
-  Unconfined unless told otherwise. Set on the pod; a service's own seccomp setting is on
-  its container and wins; privileged containers run unconfined in both.
+  Linux container (unless `security_opt: seccomp=…` or `privileged`), the kubelet runs
+  pods Unconfined unless told otherwise. Set on the pod; a service's own seccomp setting
+  is on its container and wins; privileged containers run unconfined in both; Windows has
+  no seccomp, so Windows pods get none.
 - no Kubernetes API credentials: a Docker container has none, while Kubernetes mounts the
   namespace's default ServiceAccount token into every pod. Pods that use an account this
   tool made (to wait for Jobs) keep its token.
@@ -20,7 +21,8 @@ def run(plan: Plan) -> Plan:
     if not plan.options.runtime_defaults or not plan.workloads:
         return plan
     for name, w in sorted(plan.workloads.items()):
-        w.pod.setdefault("securityContext", {}).setdefault("seccompProfile", {"type": "RuntimeDefault"})
+        if (w.pod.get("nodeSelector") or {}).get("kubernetes.io/os") != "windows":  # no seccomp there
+            w.pod.setdefault("securityContext", {}).setdefault("seccompProfile", {"type": "RuntimeDefault"})
         if "serviceAccountName" not in w.pod:
             w.pod["automountServiceAccountToken"] = False
     plan.warn("", "services", "runtime-defaults",

@@ -240,3 +240,31 @@ def test_override_survives_extends(project):
             depends_on: [base]
     """})
     assert set(load(root).services["main"].depends_on) == {"two", "base"}
+
+
+def test_pre_start_steps_take_the_service_image_unless_they_name_one(project):
+    """compose-go's normalisation (its PreStartInheritsServiceImage tests): a build-only service leaves it unset."""
+    root = project({"compose.yaml": """
+        services:
+          app:
+            image: alpine
+            pre_start:
+              - command: ["migrate"]
+              - {image: busybox, command: "chown -R 1000:1000 /data", per_replica: true}
+          builder:
+            build: {context: .}
+            pre_start: [{command: ["init"]}]
+        """})
+    services = load(root).services
+    assert [(h.image, h.command, h.per_replica) for h in services["app"].pre_start] == [
+        ("alpine", ["migrate"], False), ("busybox", ["chown", "-R", "1000:1000", "/data"], True)]
+    assert services["builder"].pre_start[0].image is None
+
+
+def test_hooks_refuse_keys_the_specification_does_not_have_but_allow_extensions(project):
+    root = project({"compose.yaml": "services:\n  app:\n    image: a\n    pre_start:\n      - {command: [x], replicas: 2}\n"})
+    with pytest.raises(ComposeError, match="replicas"):
+        load(root)
+    root = project({"compose.yaml": "services:\n  app:\n    image: a\n    post_start: [{command: [x], x-note: y}]\n"
+                                    "    pre_start: [{command: [y], x-note: z}]\n"})
+    assert load(root).services["app"].post_start[0].command == ["x"]

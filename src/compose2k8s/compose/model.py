@@ -156,6 +156,14 @@ class ServiceHook(_Strict):
     working_dir: str | None = None
     environment: dict[str, str | None] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _extensions(cls, value: Any) -> Any:
+        """`x-` keys are allowed in a hook, as everywhere in the specification, and ignored."""
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if not str(k).startswith("x-")}
+        return value
+
     @field_validator("command", mode="before")
     @classmethod
     def _command(cls, value: Any) -> Any:
@@ -167,6 +175,14 @@ class ServiceHook(_Strict):
     def _environment(cls, value: Any) -> Any:
         from .canonical import key_values
         return key_values(value, "environment")
+
+
+class PreStartHook(ServiceHook):
+    """One `pre_start` step: a container run to completion before the service's starts."""
+
+    command: list[str] | None = None  # optional: the image's own command may be the step
+    image: str | None = None  # the service's image when omitted (filled in by Service)
+    per_replica: bool = False
 
 
 class Service(_Model):
@@ -215,6 +231,15 @@ class Service(_Model):
     pull_policy: str | None = None
     post_start: list[ServiceHook] = Field(default_factory=list)
     pre_stop: list[ServiceHook] = Field(default_factory=list)
+    pre_start: list[PreStartHook] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pre_start_image(self) -> Service:
+        """A pre_start step without an image runs in the service's image (as Compose normalises it)."""
+        for hook in self.pre_start:
+            if hook.image is None and self.image:
+                hook.image = self.image
+        return self
 
     def extra(self, key: str) -> Any:
         """A Compose key we keep untyped (`network_mode`, `ulimits`, …), or None when absent.

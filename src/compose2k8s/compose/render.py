@@ -40,7 +40,7 @@ def _service(svc: Service) -> dict[str, Any]:
     if svc.depends_on:
         out["depends_on"] = {n: {k: v for k, v in d.model_dump().items() if k != "restart" or v}
                              for n, d in svc.depends_on.items()}
-    for key in ("post_start", "pre_stop"):
+    for key in ("post_start", "pre_stop", "pre_start"):
         hooks = getattr(svc, key)
         out[key] = [hook.model_dump(exclude_defaults=True) for hook in hooks] or None
     for key in ("mem_limit", "mem_reservation", "shm_size"):

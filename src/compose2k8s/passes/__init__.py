@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import (containers, depends_on, environment, lifecycle, networks, probes, registry, runtime_defaults,
-               secrets, services, unsupported, volumes, workloads)
+from . import (containers, depends_on, environment, lifecycle, networks, pre_start, probes, registry,
+               runtime_defaults, secrets, services, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
@@ -16,6 +16,7 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     volumes.run,
     secrets.run,
     environment.run,
+    pre_start.run,
     depends_on.run,
     networks.run,
     registry.run,

@@ -36,7 +36,8 @@ def rewrite(value: str, mapping: dict[str, str], pattern: re.Pattern[str] | None
     return pattern.sub(lambda m: mapping[m.group(1)], value)
 
 
-def _split(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def split_secret(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(plain, secret-looking) entries of `env`."""
     plain: dict[str, str] = {}
     secret: dict[str, str] = {}
     for key, value in env.items():
@@ -68,7 +69,7 @@ def run(plan: Plan) -> Plan:
             env[key] = new
         if not env:
             continue
-        plain, secret = _split(env)
+        plain, secret = split_secret(env)
         if plain:
             name = f"{w.name}-env"
             plan.add(compose_name, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w),

@@ -1,0 +1,93 @@
+"""pre_start → init containers `pre-start-<n>` that run, in order, before the service starts.
+
+Compose runs each step in its own container: the step's image (the service's when omitted),
+its command in place of the image's CMD, its user, privileged and working_dir (the
+service's when omitted) and its environment on top of the service's, with the service's
+volumes. An init container is exactly that, for one pod. A step Compose runs once for the
+service (`per_replica: false`, the default) runs in every pod here, so that is reported
+for workloads that keep pods running. Dependency waits come first, as in Compose.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..compose.model import PreStartHook
+from ..ir.model import Plan, SecretData, Workload
+from ..names import dns_label
+from .environment import renames, rewrite, split_secret
+from .kube_text import escape_expansion
+
+ONE_SHOT = ("Job", "CronJob")
+
+
+def _user(plan: Plan, w: Workload, hook: PreStartHook, same_image: bool) -> dict[str, Any]:
+    """securityContext of a step: its own user, else the service's when it runs the service's image."""
+    if hook.user is None:
+        inherited = w.container.get("securityContext") or {}
+        return {k: inherited[k] for k in ("runAsUser", "runAsGroup") if k in inherited and same_image}
+    user, _, group = hook.user.partition(":")
+    if not user.isdigit():
+        plan.warn(w.service.name, "pre_start", "user-name", f"pre_start user '{hook.user}' is a name; Kubernetes "
+                  "needs a numeric uid: the step runs as its image's user", "use user: \"<uid>:<gid>\"")
+        return {}
+    return {"runAsUser": int(user), **({"runAsGroup": int(group)} if group.isdigit() else {})}
+
+
+def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> list[dict[str, Any]]:
+    """The service's env entries, then the step's own (secret-looking values through a Secret)."""
+    own = {k: rewrite(v, renames(plan)) for k, v in hook.environment.items() if v is not None}
+    if len(own) < len(hook.environment):
+        plan.warn(w.service.name, "pre_start", "hook-options", "pre_start environment entries without a value "
+                  "are not kept", "give them a value, or set them on the service")
+    plain, secret = split_secret(own)
+    env = [e for e in w.container.get("env", []) if e["name"] not in own]
+    env += [{"name": k, "value": escape_expansion([v])[0]} for k, v in sorted(plain.items())]
+    if secret:
+        name = dns_label(f"{w.name}-pre-start-{index}-env")
+        plan.secrets.append(SecretData(name=name, service=w.service.name,
+                                       data={k: v.encode() for k, v in sorted(secret.items())}))
+        env += [{"name": k, "valueFrom": {"secretKeyRef": {"name": name, "key": k}}} for k in sorted(secret)]
+        plan.warn(w.service.name, "pre_start", "secret-env", f"{', '.join(sorted(secret))} of pre_start step "
+                  f"{index} look secret: moved to Secret {name} (encrypted)", severity="info")
+    return env
+
+
+def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> dict[str, Any]:
+    same_image = hook.image in (None, w.service.image)
+    container: dict[str, Any] = {"name": f"pre-start-{index}", "image": hook.image or w.container["image"]}
+    if same_image:  # the service's own entrypoint and pull policy go with its image
+        container.update({k: w.container[k] for k in ("command", "imagePullPolicy") if k in w.container})
+    if hook.command:
+        container["args"] = escape_expansion(hook.command)
+    working_dir = hook.working_dir or w.container.get("workingDir")
+    if working_dir:
+        container["workingDir"] = working_dir
+    container.update({k: w.container[k] for k in ("envFrom", "volumeMounts", "resources") if k in w.container})
+    env = _env(plan, w, hook, index)
+    if env:
+        container["env"] = env
+    security = _user(plan, w, hook, same_image)
+    if hook.privileged:
+        security["privileged"] = True
+        plan.warn(w.service.name, "pre_start", "privileged", f"pre_start step {index} runs privileged, as in "
+                  "compose", "Pod Security 'restricted' and 'baseline' namespaces refuse it", severity="info")
+    if security:
+        container["securityContext"] = security
+    return container
+
+
+def run(plan: Plan) -> Plan:
+    for name, w in sorted(plan.workloads.items()):
+        hooks = w.service.pre_start
+        if not hooks:
+            continue
+        w.init_containers += [_init_container(plan, w, hook, i) for i, hook in enumerate(hooks, start=1)]
+        plan.trace(name, "pre_start", f"{w.kind} {w.name} initContainers pre-start-1..{len(hooks)}")
+        once = [str(i) for i, hook in enumerate(hooks, start=1) if not hook.per_replica]
+        if once and w.kind not in ONE_SHOT:
+            plan.warn(name, "pre_start", "pre-start-per-pod",
+                      f"pre_start step {', '.join(once)} runs in every pod here (each replica, and again when a "
+                      "pod is replaced), not once for the service",
+                      "make it safe to repeat and set per_replica: true, or move it to a one-shot service "
+                      "(restart: \"no\") that this one depends_on with condition: service_completed_successfully")
+    return plan

@@ -108,12 +108,14 @@ def interpolate(value: Any, env: Mapping[str, str], path: tuple[str, ...] = ()) 
         except InterpolationError as exc:
             exc.key = ".".join(path)
             raise
-    if isinstance(value, dict):
-        return {k: (v if not path and isinstance(k, str) and k.startswith("x-")
+    if isinstance(value, dict):  # strings without `$` are most values: kept without a call
+        return {k: (v if (v.__class__ is str and "$" not in v) or (not path and isinstance(k, str)
+                                                                    and k.startswith("x-"))
                     else interpolate(v, env, path + (str(k),)))
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [interpolate(v, env, path + (str(i),)) for i, v in enumerate(value)]
+        return [v if v.__class__ is str and "$" not in v else interpolate(v, env, path + (str(i),))
+                for i, v in enumerate(value)]
     from .yamlio import Override, Reset  # local: tags are rare
     if isinstance(value, (Reset, Override)):
         return type(value)(interpolate(value.value, env, path))

@@ -470,7 +470,8 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
     for path in paths:
         loaded = _load_file(path, working_dir, ctx)
         data = merge(data, loaded) if data else loaded
-    data = strip_tags(data)
+    if any("!reset" in text or "!override" in text for text in ctx.texts.values()):
+        data = strip_tags(data)  # a walk over everything, only when a file has the tags
     data.setdefault("services", {})
     try:
         profiles = set(options.profiles) or {p for p in env.get("COMPOSE_PROFILES", "").split(",") if p}

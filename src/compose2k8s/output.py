@@ -14,6 +14,8 @@ from .errors import OutputError
 
 MARKER = ".compose2k8s-generated"
 WRITERS = 2
+# a new file in the fresh staging folder; O_NOFOLLOW and O_BINARY where the platform has them
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _is_ours(directory: Path) -> bool:
@@ -87,7 +89,7 @@ def _write_files(files: dict[str, str], staging: Path, directory: Path, previous
             target = os.path.join(staging_str, rel)
             if rel in previous and _link_if_same(os.path.join(directory_str, rel), data, target):
                 continue
-            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+            handle = os.open(target, _CREATE, 0o666)
             try:
                 _write_all(handle, data)
             finally:

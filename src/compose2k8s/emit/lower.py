@@ -42,6 +42,7 @@ def workload_object(plan: Plan, w: Workload) -> dict[str, Any]:
         if w.kind == "StatefulSet":
             spec["serviceName"] = w.headless_service
         spec["selector"] = {"matchLabels": plan.selector(w)}
+        spec.update(w.rollout)
         spec["template"] = template
         if w.kind == "StatefulSet" and w.claim_templates:
             spec["volumeClaimTemplates"] = w.claim_templates

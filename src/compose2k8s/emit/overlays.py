@@ -2,7 +2,8 @@
 
 - dev (Kind): published ports → NodePort Services with stable nodePorts and a
   `kind-cluster.yaml` mapping them to localhost; a `local-storage` StorageClass and a static
-  PersistentVolume for every claim; relaxed resources (no CPU limits).
+  PersistentVolume for every claim; relaxed resources (no CPU limits); no placement
+  affinity (one unlabelled node).
 - staging: published HTTP ports behind an Ingress, other published ports LoadBalancer.
 - prod: stateless replicas ≥ 2, PodDisruptionBudgets, zone topology spread, a LimitRange
   for containers without resources, Ingress with TLS.
@@ -135,6 +136,10 @@ def _dev(plan: Plan, objects: list[dict[str, Any]], namespace: str) -> tuple[dic
             if "cpu" in limits:
                 patches.append(_patch(obj["kind"], obj["metadata"]["name"], [
                     {"op": "remove", "path": "/spec/template/spec/containers/0/resources/limits/cpu"}]))
+    for _, w in sorted(plan.workloads.items()):  # one unlabelled Kind node: placement would leave pods Pending
+        if "affinity" in w.pod:
+            prefix = "/spec/jobTemplate" if w.kind == "CronJob" else ""
+            patches.append(_patch(w.kind, w.name, [{"op": "remove", "path": f"{prefix}/spec/template/spec/affinity"}]))
     kind_config = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4",
                    "nodes": [{"role": "control-plane", "extraPortMappings": mappings,
                               **({"extraMounts": [{"hostPath": "/tmp/kind-data", "containerPath": "/mnt/data"}]}
@@ -202,6 +207,18 @@ def _tls_patch(plan: Plan, hosts: list[str]) -> dict[str, Any]:
     return _patch("Ingress", plan.name, ops)
 
 
+def _zone_spread(plan: Plan, w: Workload) -> dict[str, Any] | None:
+    """The patch that spreads a Deployment's pods over zones: added to the base's own spreads
+    (deploy.placement.preferences), or nothing when the base already spreads over zones."""
+    path = "/spec/template/spec/topologySpreadConstraints"
+    zone = {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway",
+            "labelSelector": {"matchLabels": plan.selector(w)}}
+    own = w.pod.get("topologySpreadConstraints") or []
+    if any(c["topologyKey"] == zone["topologyKey"] for c in own):
+        return None
+    return {"op": "add", "path": f"{path}/-", "value": zone} if own else {"op": "add", "path": path, "value": [zone]}
+
+
 def _prod(plan: Plan, objects: list[dict[str, Any]]) -> tuple[dict[str, str], list[str], list, list]:
     files: dict[str, str] = {}
     resources: list[str] = []
@@ -212,13 +229,9 @@ def _prod(plan: Plan, objects: list[dict[str, Any]]) -> tuple[dict[str, str], li
         if w.kind == "Deployment":
             count = plan.options.prod_replicas.get(w.service.name, max(2, w.replicas))
             replicas.append({"name": w.name, "count": count})
-            patches.append(_patch("Deployment", w.name, [{"op": "add", "path": "/spec/template/spec/"
-                                                                               "topologySpreadConstraints",
-                                                          "value": [{"maxSkew": 1,
-                                                                     "topologyKey": "topology.kubernetes.io/zone",
-                                                                     "whenUnsatisfiable": "ScheduleAnyway",
-                                                                     "labelSelector": {"matchLabels":
-                                                                                       plan.selector(w)}}]}]))
+            spread = _zone_spread(plan, w)
+            if spread:
+                patches.append(_patch("Deployment", w.name, [spread]))
         elif w.kind == "StatefulSet" and w.service.name in plan.options.prod_replicas:
             replicas.append({"name": w.name, "count": plan.options.prod_replicas[w.service.name]})
         if w.kind in ("Deployment", "StatefulSet"):  # stateless: keep one up; stateful: take one down at a time

@@ -42,6 +42,7 @@ class Workload:
     annotations: dict[str, str] = field(default_factory=dict)
     pod_labels: dict[str, str] = field(default_factory=dict)  # beyond plan.labels, e.g. network membership
     job: dict[str, Any] = field(default_factory=dict)  # backoffLimit, schedule, restartPolicy
+    rollout: dict[str, Any] = field(default_factory=dict)  # strategy / updateStrategy, minReadySeconds
     client_service: str | None = None
     headless_service: str | None = None
 

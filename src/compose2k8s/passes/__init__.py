@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import (containers, depends_on, environment, lifecycle, networks, pre_start, probes, registry,
+from . import (containers, depends_on, deploy, environment, lifecycle, networks, pre_start, probes, registry,
                runtime_defaults, secrets, services, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
     services.run,
     containers.run,
+    deploy.run,
     lifecycle.run,
     probes.run,
     volumes.run,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from ..compose.model import Service
 from ..ir.model import Plan, Workload
 from ..mappings import read_table
 from .images import image_base
@@ -54,10 +55,7 @@ def _decide(plan: Plan, workload: Workload, completed: set[str], users: dict[str
         return "DaemonSet", "deploy.mode is global"
     if svc.name in completed:
         return "Job", "another service waits for it with service_completed_successfully"
-    restart = svc.restart
-    if svc.deploy and svc.deploy.restart_policy and svc.deploy.restart_policy.get("condition"):
-        restart = {"none": "no", "any": "always"}.get(svc.deploy.restart_policy["condition"],
-                                                      svc.deploy.restart_policy["condition"])
+    restart = _restart(svc)
     if restart and restart.split(":")[0] in ("no", "on-failure"):
         if svc.ports or svc.expose:
             plan.warn(svc.name, "restart", "one-shot-listener",
@@ -75,6 +73,14 @@ def _decide(plan: Plan, workload: Workload, completed: set[str], users: dict[str
     return "Deployment", ""
 
 
+def _restart(svc: Service) -> str | None:
+    """The service's restart policy in `restart:` terms; deploy.restart_policy.condition wins, as in Compose."""
+    condition = (svc.deploy.restart_policy or {}).get("condition") if svc.deploy else None
+    if condition:
+        return {"none": "no", "any": "always"}.get(condition, condition)
+    return svc.restart
+
+
 def run(plan: Plan) -> Plan:
     table, _ = _tables()
     completed = _completed_dependencies(plan)
@@ -89,7 +95,7 @@ def run(plan: Plan) -> Plan:
                       f"became a {kind}: {reason}", severity="info")
         plan.trace(svc.name, "image", f"{kind} {workload.name} .spec.template.spec.containers[0].image")
         if kind in ("Job", "CronJob"):
-            restart = (svc.restart or "no").split(":")
+            restart = (_restart(svc) or "no").split(":")
             rule = table["restart_kinds"].get(restart[0], table["restart_kinds"]["no"])
             backoff = int(restart[1]) if len(restart) > 1 and restart[1].isdigit() else rule["backoff_limit"]
             workload.job = {"restartPolicy": rule["restart_policy"], "backoffLimit": backoff}

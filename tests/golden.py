@@ -26,6 +26,12 @@ def cases() -> list[str]:
     return sorted(p.name for p in (FIXTURES / "compose").iterdir() if (p / "docker-compose.yml").is_file())
 
 
+def convert_text(folder: Path, text: str, **options):
+    """Convert one compose file written into `folder` (Secrets as placeholders)."""
+    (folder / "compose.yaml").write_text(text)
+    return convert([folder / "compose.yaml"], ConvertOptions(secrets="placeholder", **options))
+
+
 def convert_case(case: str):
     options = ConvertOptions(previous_tree=FIXTURES / "expected" / case) if case in SOPS_CASES \
         else ConvertOptions(secrets="placeholder")

@@ -1,5 +1,5 @@
 """Container and pod fields."""
-from ..golden import convert_case
+from ..golden import convert_case, convert_text
 from ..trees import find, pod
 
 
@@ -27,3 +27,17 @@ def test_deploy_resources_units_and_replicas():
     assert obj["spec"]["replicas"] == 3
     assert pod(obj)["containers"][0]["resources"] == {"limits": {"cpu": "250m", "memory": "128Mi"},
                                                      "requests": {"memory": "64Mi"}}
+
+
+def test_userns_mode_host_is_the_default_and_other_modes_get_a_user_namespace(tmp_path):
+    result = convert_text(tmp_path, "services:\n  a: {image: x, userns_mode: host}\n  b: {image: y, userns_mode: auto}\n")
+    assert "hostUsers" not in pod(find(result.files, "Deployment", "a"))
+    assert pod(find(result.files, "Deployment", "b"))["hostUsers"] is False
+    assert [(d.service, d.severity) for d in result.diagnostics if d.key == "userns_mode"] == [("b", "info")]
+
+
+def test_a_platform_variant_is_reported_not_selected(tmp_path):
+    result = convert_text(tmp_path, "services:\n  a: {image: x, platform: linux/arm/v7}\n")
+    assert pod(find(result.files, "Deployment", "a"))["nodeSelector"] == {"kubernetes.io/os": "linux",
+                                                                          "kubernetes.io/arch": "arm"}
+    assert any(d.code == "platform-variant" and "v7" in d.message for d in result.diagnostics)

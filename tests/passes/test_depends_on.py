@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from ..golden import cases, convert_case
+from ..golden import cases, convert_case, convert_text
 from ..trees import find, names, objects, pod
 
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"}
@@ -35,16 +35,14 @@ def test_job_wait_has_least_privilege_rbac():
 
 
 def test_waiting_for_two_jobs_uses_one_account_that_reads_both(tmp_path):
-    from compose2k8s import convert
-    from compose2k8s.options import ConvertOptions
-    (tmp_path / "compose.yaml").write_text(
+    files = convert_text(
+        tmp_path,
         "services:\n"
         "  migrate: {image: m:1, restart: \"no\"}\n"
         "  seed: {image: s:1, restart: \"no\"}\n"
         "  app:\n    image: a:1\n    depends_on:\n"
         "      migrate: {condition: service_completed_successfully}\n"
-        "      seed: {condition: service_completed_successfully}\n")
-    files = convert([tmp_path / "compose.yaml"], ConvertOptions(secrets="placeholder")).files
+        "      seed: {condition: service_completed_successfully}\n").files
     spec = pod(find(files, "Deployment", "app"))
     assert [c["command"][3] for c in spec["initContainers"]] == ["job/migrate", "job/seed"]
     assert [o["metadata"]["name"] for o in objects(files) if o["kind"] in ("Role", "ServiceAccount")] \

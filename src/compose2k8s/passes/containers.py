@@ -184,9 +184,23 @@ def _pod(plan: Plan, w: Workload) -> None:
     platform = svc.extra("platform")
     if platform:
         os_name, _, arch = str(platform).partition("/")
-        w.pod["nodeSelector"] = {"kubernetes.io/os": os_name, **({"kubernetes.io/arch": arch.split("/")[0]}
-                                                                   if arch else {})}
+        arch, _, variant = arch.partition("/")
+        w.pod["nodeSelector"] = {"kubernetes.io/os": os_name, **({"kubernetes.io/arch": arch} if arch else {})}
         plan.trace(svc.name, "platform", f"{w.kind} {w.name} nodeSelector")
+        if variant:
+            plan.warn(svc.name, "platform", "platform-variant", f"platform variant {variant} dropped: nodes are "
+                      "selected by operating system and architecture only",
+                      f"make sure the {arch} nodes can run {arch}/{variant} images", severity="info")
+    userns = svc.extra("userns_mode")
+    if userns == "host":
+        plan.trace(svc.name, "userns_mode", f"{w.kind} {w.name} no user namespace (the default, hostUsers true)")
+    elif userns:
+        w.pod["hostUsers"] = False
+        plan.trace(svc.name, "userns_mode", f"{w.kind} {w.name} hostUsers false")
+        plan.warn(svc.name, "userns_mode", "user-namespace", f"userns_mode {userns}: the pod gets its own user "
+                  "namespace (hostUsers: false), which needs the UserNamespacesSupport feature (on by default "
+                  "from Kubernetes 1.33)", "check that the cluster and its container runtime support it",
+                  severity="info")
     dns = {k: v for k, v in (("nameservers", svc.extra("dns")), ("searches", svc.extra("dns_search")))
            if v}
     if svc.extra("dns_opt"):

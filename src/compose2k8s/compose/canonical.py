@@ -283,6 +283,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "sysctls": lambda v: key_values(v, f"{key}.sysctls", ""),
         "depends_on": lambda v: depends_on(v, f"{key}.depends_on"),
         "env_file": lambda v: env_files(v, base),
+        "label_file": lambda v: [_absolute(path, base) for path in _string_list(v)],
         "command": command_list,
         "entrypoint": command_list,
         "secrets": _file_mounts,

@@ -402,6 +402,22 @@ def _resolve_environment(services: dict, env: Mapping[str, str]) -> None:
             svc["environment"] = merged
 
 
+def _resolve_labels(services: dict, env: Mapping[str, str]) -> None:
+    """label_file contents under `labels` (entries of `labels` win; keys without a value are
+    dropped), as Compose merges them; the files stay listed for the audit."""
+    for name, svc in services.items():
+        merged: dict[str, Any] = {}
+        for file in svc.get("label_file") or []:
+            path = Path(file)
+            if not path.is_file():
+                raise ComposeError(f"label_file {path} not found", key=f"services.{name}.label_file",
+                                   hint="create it or fix the path")
+            values = parse_dotenv(read_env_file(path, f"services.{name}.label_file"), str(path), env)
+            merged.update({k: v for k, v in values.items() if v is not None})
+        if merged:
+            svc["labels"] = {**merged, **(svc.get("labels") or {})}
+
+
 def _check_files(data: dict) -> None:
     for section in ("secrets", "configs"):
         for name, entry in (data.get(section) or {}).items():
@@ -481,6 +497,7 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
         _check_sources(data)
         _check_files(data)
         _resolve_environment(data["services"], env)
+        _resolve_labels(data["services"], env)
         _defaults(data["services"])
         name = _project_name(data, env, working_dir, options.project_name)
         return _typed(data, name, working_dir, paths, env)

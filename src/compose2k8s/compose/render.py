@@ -25,6 +25,7 @@ def _service(svc: Service) -> dict[str, Any]:
     data = svc.model_dump(exclude_none=True, exclude={"name"})
     out: dict[str, Any] = {k: v for k, v in data.items()
                            if v not in ([], {}, False) or k in ("environment",) and "environment" in svc.model_fields_set}
+    out.pop("label_file", None)  # merged into labels, as the reference prints it
     out["command"] = svc.command
     out["entrypoint"] = svc.entrypoint
     out["ports"] = [_clean(p.model_dump(exclude_none=True)) for p in svc.ports] or None
@@ -66,4 +67,20 @@ def render_config(project: ComposeProject) -> dict[str, Any]:
         if entries:
             out[section] = {n: e.model_dump(exclude_none=True) for n, e in sorted(entries.items())}
     out.update(project.extensions)
-    return out
+    return _escaped(out)
+
+
+def _escaped(value: Any) -> Any:
+    """Every `$` of a value doubled, as `docker compose config` prints them, so the output
+    is itself a compose file that reads back to the same values.
+
+    >>> _escaped({"command": ["echo", "$HOME"]})
+    {'command': ['echo', '$$HOME']}
+    """
+    if isinstance(value, str):
+        return value.replace("$", "$$") if "$" in value else value
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FIELDS = ("image", "environment", "ports", "volumes", "depends_on", "healthcheck", "replicas",
+FIELDS = ("image", "environment", "labels", "ports", "volumes", "depends_on", "healthcheck", "replicas",
           "command", "entrypoint")
 
 
@@ -49,6 +49,7 @@ def comparable(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         out[name] = {
             "image": svc.get("image"),
             "environment": {k: (None if v is None else str(v)) for k, v in (svc.get("environment") or {}).items()},
+            "labels": {k: str(v) for k, v in (svc.get("labels") or {}).items()},
             "ports": _ports(svc.get("ports")),
             "volumes": _volumes(svc.get("volumes")),
             "depends_on": {n: (d.get("condition"), d.get("required", True))

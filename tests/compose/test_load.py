@@ -268,3 +268,25 @@ def test_hooks_refuse_keys_the_specification_does_not_have_but_allow_extensions(
     root = project({"compose.yaml": "services:\n  app:\n    image: a\n    post_start: [{command: [x], x-note: y}]\n"
                                     "    pre_start: [{command: [y], x-note: z}]\n"})
     assert load(root).services["app"].post_start[0].command == ["x"]
+
+
+def test_label_files_are_merged_under_labels_which_win(project):
+    root = project({"team.labels": "team=web\nowner=ops\n# comment\nbare\n",
+                    "compose.yaml": "services:\n  app:\n    image: a\n    label_file: team.labels\n"
+                                    "    labels: {owner: dev}\n"})
+    assert load(root).services["app"].labels == {"team": "web", "owner": "dev"}
+    (root / "team.labels").unlink()
+    with pytest.raises(ComposeError, match="label_file .* not found"):
+        load(root)
+
+
+def test_config_output_reads_back_to_the_same_values(project):
+    from compose2k8s.compose.render import render_config
+    import yaml
+    root = project({"compose.yaml": "services:\n  app:\n    image: a\n    command: echo $$HOME\n"
+                                    "    environment: {A: \"v$$x\"}\n"})
+    once = render_config(load(root))
+    assert once["services"]["app"]["command"] == ["echo", "$$HOME"]
+    (root / "again.yaml").write_text(yaml.safe_dump(once))
+    again = load(root, "again.yaml")
+    assert again.services["app"].command == ["echo", "$HOME"] and again.services["app"].environment == {"A": "v$x"}

@@ -55,3 +55,18 @@ def test_guides_vector_pattern_and_writable_subfinder_config():
     assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
     assert asmm8["/app/configs/subfinderconfig.yaml"] == {"name": "writable-files", "subPath": "subfinderconfig.yaml",
                                                           "mountPath": "/app/configs/subfinderconfig.yaml"}
+
+
+def test_named_volumes_follow_their_local_driver_settings():
+    result = convert_case("volume-drivers")
+    app, worker = (pod(find(result.files, "Deployment", n)) for n in ("app", "worker"))
+    volumes = {v["name"]: v for v in app["volumes"]}
+    assert volumes["tmpfs-scratch"]["emptyDir"] == {"medium": "Memory", "sizeLimit": "64Mi"}
+    exports = find(result.files, "PersistentVolumeClaim", volumes[next(
+        m["name"] for m in app["containers"][0]["volumeMounts"] if m["mountPath"] == "/srv/exports")][
+        "persistentVolumeClaim"]["claimName"])
+    assert exports["spec"]["accessModes"] == ["ReadWriteMany"]  # the bound folder, shared with worker
+    assert any(m["mountPath"] == "/srv/exports" and m.get("readOnly") for m in worker["containers"][0]["volumeMounts"])
+    codes = {(d.service, d.code) for d in result.diagnostics}
+    assert {("app", "nfs-volume"), ("app", "volume-driver"), ("app", "tmpfs-volume-shared")} <= codes
+    assert any(d.code == "bind-folder" and "./exports" in d.message for d in result.diagnostics)

@@ -328,8 +328,13 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
 
 
 def top_level_resource(raw: Any, base: Path) -> dict[str, Any]:
-    """volumes / networks / secrets / configs entries: `file:` made absolute."""
+    """volumes / networks / secrets / configs entries: `file:` and a bind volume's
+    `driver_opts.device` made absolute, as Compose resolves them."""
     entry = dict(_mapping(raw))
     if isinstance(entry.get("file"), str):
         entry["file"] = _absolute(entry["file"], base)
+    opts = entry.get("driver_opts")
+    if isinstance(opts, dict) and {"bind", "rbind"} & set(str(opts.get("o", "")).split(",")) \
+            and isinstance(opts.get("device"), str):
+        entry["driver_opts"] = {**opts, "device": _absolute(opts["device"], base)}
     return entry

@@ -15,6 +15,7 @@ from ..ir.model import Plan, Workload
 from ..names import config_key, dns_label
 from ..project_files import read_project_file
 from .kube_text import quantity_memory
+from .volume_drivers import backing_of
 
 HOST_SYSTEM_PATHS = ("/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/var/run/docker.sock",
                      "/run/docker.sock", "/var/lib/docker", "/var/run", "/run", "/var/log", "/tmp", "/root",
@@ -241,23 +242,9 @@ def run(plan: Plan) -> Plan:
                 w.mount({"name": vol, "emptyDir": empty}, {"name": vol, "mountPath": mount.target})
                 plan.trace(compose_name, "volumes", f"{mount.target} ← emptyDir")
             elif mount.type == "volume":
-                storages.setdefault(("volume", mount.source), _Storage(("volume", mount.source))).uses.append(
-                    _Use(compose_name, mount))
+                _named(plan, w, mount, index, files, storages)
             elif mount.type == "bind":
-                source = os.path.normpath(mount.source)
-                in_project = source == str(plan.project.working_dir) or source.startswith(
-                    str(plan.project.working_dir).rstrip("/") + "/")  # as declared: symlinks are checked on read
-                if not in_project and _is_host_system(source):
-                    _host_path(plan, w, mount, index)
-                elif Path(source).is_file():
-                    files.append(mount)
-                else:
-                    if not Path(source).exists():
-                        plan.warn(compose_name, "volumes", "missing-bind-source",
-                                  f"bind source {_rel(plan, source)} does not exist; it becomes an empty claim",
-                                  "create the folder if it should carry files", severity="info")
-                    storages.setdefault(("bind", source), _Storage(("bind", source))).uses.append(
-                        _Use(compose_name, mount))
+                _bind(plan, w, mount, index, files, storages)
             else:
                 plan.warn(compose_name, "volumes", "volume-type", f"{mount.type} mount {mount.target} is not mapped",
                           "mount the data another way")
@@ -266,6 +253,64 @@ def run(plan: Plan) -> Plan:
     _storage(plan, storages)
     _configs(plan)
     return plan
+
+
+def _bind(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount],
+          storages: dict[tuple[str, str], _Storage]) -> None:
+    """A bind mount: a file → the service's ConfigMap, a project folder → a claim, a host
+    system path → hostPath when allowed."""
+    source = os.path.normpath(mount.source)
+    in_project = source == str(plan.project.working_dir) or source.startswith(
+        str(plan.project.working_dir).rstrip("/") + "/")  # as declared: symlinks are checked on read
+    if not in_project and _is_host_system(source):
+        _host_path(plan, w, mount, index)
+    elif Path(source).is_file():
+        files.append(mount)
+    else:
+        if not Path(source).exists():
+            plan.warn(w.service.name, "volumes", "missing-bind-source",
+                      f"bind source {_rel(plan, source)} does not exist; it becomes an empty claim",
+                      "create the folder if it should carry files", severity="info")
+        storages.setdefault(("bind", source), _Storage(("bind", source))).uses.append(_Use(w.service.name, mount))
+
+
+def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount],
+           storages: dict[tuple[str, str], _Storage]) -> None:
+    """A named volume, as its driver settings describe it (see volume_drivers)."""
+    name, source = w.service.name, mount.source
+    backing = backing_of(plan.project.volumes.get(source))
+    if backing.kind == "tmpfs":
+        empty: dict[str, Any] = {"medium": "Memory"}
+        if backing.size:
+            empty["sizeLimit"] = quantity_memory(backing.size)
+        volume = dns_label(f"tmpfs-{source}")
+        w.mount({"name": volume, "emptyDir": empty}, {"name": volume, "mountPath": mount.target})
+        plan.trace(name, "volumes", f"{mount.target} ← emptyDir (volume {source} is a tmpfs)")
+        if len(_users(plan, source)) > 1:
+            plan.warn(name, "volumes", "tmpfs-volume-shared", f"tmpfs volume {source} is shared in compose; each "
+                      "pod gets its own memory emptyDir", "share through a claim if the services exchange files")
+        return
+    if backing.kind == "bind":
+        plan.trace(name, "volumes", f"volume {source} binds {backing.device}")
+        _bind(plan, w, mount.model_copy(update={"type": "bind", "source": backing.device}), index, files, storages)
+        return
+    if backing.kind == "nfs":
+        plan.warn(name, "volumes", "nfs-volume", f"volume {source} is the NFS share {backing.server}:"
+                  f"{backing.device}; it becomes a claim from the storage class, not that share",
+                  "bind the claim to the share with an NFS PersistentVolume (claimRef to the claim in each "
+                  "namespace), or use an NFS storage class (storage.class_by_overlay)")
+    elif backing.kind == "other":
+        top = plan.project.volumes[source]
+        settings = f"driver {top.driver or 'local'}" + (f" with {top.driver_opts}" if top.driver_opts else "")
+        plan.warn(name, "volumes", "volume-driver", f"volume {source}: {settings} not mapped; it becomes a claim "
+                  "from the storage class",
+                  "pick a storage class that provides this storage (storage.class_by_overlay)")
+    storages.setdefault(("volume", source), _Storage(("volume", source))).uses.append(_Use(name, mount))
+
+
+def _users(plan: Plan, volume: str) -> set[str]:
+    return {n for n, svc in plan.project.services.items()
+            if any(m.type == "volume" and m.source == volume for m in svc.volumes)}
 
 
 def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:

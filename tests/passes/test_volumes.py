@@ -1,4 +1,6 @@
 """Volumes: shared claims RWX, files as ConfigMaps, the writable emptyDir pattern."""
+import yaml
+
 from ..golden import convert_case
 from ..trees import find, pod
 
@@ -70,3 +72,17 @@ def test_named_volumes_follow_their_local_driver_settings():
     codes = {(d.service, d.code) for d in result.diagnostics}
     assert {("app", "nfs-volume"), ("app", "volume-driver"), ("app", "tmpfs-volume-shared")} <= codes
     assert any(d.code == "bind-folder" and "./exports" in d.message for d in result.diagnostics)
+
+
+def test_an_nfs_volume_is_bound_to_its_share_in_staging_and_prod_and_local_in_dev():
+    files = convert_case("volume-drivers").files
+    claim = find(files, "PersistentVolumeClaim", "media")["spec"]
+    assert claim["storageClassName"] == "" and claim["accessModes"] == ["ReadWriteMany"]
+    for overlay in ("staging", "prod"):
+        volume = yaml.safe_load(files[f"overlays/{overlay}/nfs-volumes.yaml"])
+        assert volume["spec"]["nfs"] == {"server": "10.0.0.5", "path": "/exports/media"}
+        assert volume["spec"]["claimRef"] == {"namespace": f"volume-drivers-{overlay}", "name": "media"}
+        assert volume["spec"]["mountOptions"] == ["nfsvers=4", "rw"] and volume["spec"]["storageClassName"] == ""
+        assert "name: media" not in files[f"overlays/{overlay}/kustomization.yaml"]  # no storage class patch
+    assert "overlays/dev/nfs-volumes.yaml" not in files
+    assert "volume-drivers-dev-media" in files["overlays/dev/persistentvolumes.yaml"]

@@ -7,6 +7,8 @@
 - staging: published HTTP ports behind an Ingress, other published ports LoadBalancer.
 - prod: stateless replicas ≥ 2, PodDisruptionBudgets, zone topology spread, a LimitRange
   for containers without resources, Ingress with TLS.
+- staging and prod: a PersistentVolume per NFS share, bound to its claim in that namespace
+  (dev keeps a local folder, like every other claim).
 """
 from __future__ import annotations
 
@@ -66,7 +68,8 @@ def _storage_patches(plan: Plan, overlay: str, objects: list[dict[str, Any]]) ->
     rwx = storage.rwx_class_by_overlay.get(overlay, cls)
     patches = []
     for obj in objects:
-        if obj["kind"] == "PersistentVolumeClaim":
+        shared = obj["kind"] == "PersistentVolumeClaim" and obj["metadata"]["name"] in plan.nfs_shares
+        if obj["kind"] == "PersistentVolumeClaim" and (overlay == "dev" or not shared):  # NFS: bound, not classed
             mode = obj["spec"]["accessModes"][0]
             chosen = rwx if mode == "ReadWriteMany" else cls
             if chosen:
@@ -78,6 +81,22 @@ def _storage_patches(plan: Plan, overlay: str, objects: list[dict[str, Any]]) ->
             if ops:
                 patches.append(_patch("StatefulSet", obj["metadata"]["name"], ops))
     return patches
+
+
+def _nfs_volumes(plan: Plan, namespace: str, objects: list[dict[str, Any]]) -> str:
+    """PersistentVolumes that bind this namespace's NFS claims to their shares (named per
+    namespace: PersistentVolumes are cluster-wide and each binds one claim)."""
+    sizes = {c: size for c, _, size in _claims(objects)}
+    volumes = []
+    for claim, share in sorted(plan.nfs_shares.items()):
+        spec: dict[str, Any] = {"capacity": {"storage": sizes[claim]}, "accessModes": ["ReadWriteMany"],
+                                "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "",
+                                "mountOptions": share["options"],
+                                "nfs": {"server": share["server"], "path": share["path"]},
+                                "claimRef": {"namespace": namespace, "name": claim}}
+        volumes.append(dump({"apiVersion": "v1", "kind": "PersistentVolume",
+                             "metadata": {"name": dns_label(f"{namespace}-{claim}")}, "spec": spec}))
+    return "---\n".join(volumes)
 
 
 def _node_ports(plan: Plan) -> list[tuple[Workload, PortSpec, int]]:
@@ -271,6 +290,10 @@ def overlay_tree(plan: Plan, objects: list[dict[str, Any]]) -> dict[str, str]:
                 patches.append(_tls_patch(plan, hosts))
         files.update(extra)
         resources += [r for r in extra_resources if r != "kind-cluster.yaml"]
+        shares = _nfs_volumes(plan, namespace, objects) if overlay != "dev" else ""  # dev: local folders
+        if shares:
+            files["nfs-volumes.yaml"] = shares
+            resources.append("nfs-volumes.yaml")
         kustomization: dict[str, Any] = {
             "apiVersion": KUSTOMIZE, "kind": "Kustomization", "namespace": namespace,
             "labels": [{"pairs": {"environment": overlay}, "includeSelectors": False}],

@@ -78,6 +78,7 @@ class Plan:
     secrets: list[SecretData] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
+    nfs_shares: dict[str, dict[str, Any]] = field(default_factory=dict)  # claim → server, path, mount options
 
     def warn(self, service: str, key: str, code: str, message: str, hint: str = "",
              severity: Severity = "warning") -> None:

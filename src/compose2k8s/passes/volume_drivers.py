@@ -3,11 +3,12 @@
 The local driver mounts what `driver_opts` describe (`mount -t <type> -o <o> <device>`):
 - `type: tmpfs` → memory, per container here: an emptyDir (medium Memory, size from `o`);
 - `o: bind` with a `device` folder → that folder, as a bind mount would have it;
-- `type: nfs` / `nfs4` → a share (server from `addr=` or `device`, path from `device`);
+- `type: nfs` / `nfs4` → a share (server from `addr=` or `device`, path from `device`),
+  which each overlay binds its claim to with a PersistentVolume;
 - anything else, or another driver, is a plain named volume here (reported).
 
 >>> backing_of(TopLevelResource(driver_opts={"type": "nfs", "o": "addr=10.0.0.5,nfsvers=4", "device": ":/srv"}))
-Backing(kind='nfs', device='/srv', server='10.0.0.5', size=None)
+Backing(kind='nfs', device='/srv', server='10.0.0.5', size=None, options=('nfsvers=4',))
 >>> backing_of(TopLevelResource(driver_opts={"type": "none", "o": "bind", "device": "/data/app"})).kind
 'bind'
 """
@@ -25,6 +26,7 @@ class Backing:
     device: str = ""
     server: str = ""
     size: int | None = None
+    options: tuple[str, ...] = ()  # NFS mount options (`o` without addr=)
 
 
 def _options(text: str) -> dict[str, str]:
@@ -50,5 +52,6 @@ def backing_of(volume: TopLevelResource | None) -> Backing:
         return Backing("bind", device=device)
     if kind in ("nfs", "nfs4"):
         server, _, path = device.partition(":") if ":" in device else ("", "", device)
-        return Backing("nfs", device=path or device, server=options.get("addr") or server)
+        rest = tuple(f"{k}={v}" if v else k for k, v in options.items() if k != "addr")
+        return Backing("nfs", device=path or device, server=options.get("addr") or server, options=rest)
     return Backing("other")

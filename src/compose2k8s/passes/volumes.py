@@ -93,8 +93,11 @@ def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
         size = _size(plan, source) if kind == "volume" else plan.options.storage.default_size
         top = plan.project.volumes.get(source) if kind == "volume" else None
         external = bool(top and top.external)
+        share = backing_of(top) if top is not None else None
+        nfs = share is not None and share.kind == "nfs"
         single = plan.workloads[users[0]] if len(users) == 1 else None
-        template = single is not None and single.kind == "StatefulSet" and kind == "volume" and not external
+        template = single is not None and single.kind == "StatefulSet" and kind == "volume" and not external \
+            and not nfs
         if template:
             single.claim_templates.append({"metadata": {"name": name},
                                            "spec": {"accessModes": ["ReadWriteOnce"],
@@ -104,10 +107,19 @@ def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
                       f"volume {source} is external: a PersistentVolumeClaim named {name} must already exist",
                       "create it before deploying")
         else:
-            mode = "ReadWriteMany" if len(users) > 1 else "ReadWriteOnce"
+            mode = "ReadWriteMany" if len(users) > 1 or nfs else "ReadWriteOnce"
             folder = users[0] if single else ""
-            plan.add(folder, _claim(plan, name, mode, size, single))
-            if len(users) > 1:
+            claim = _claim(plan, name, mode, size, single)
+            if nfs:  # bound by each overlay's PersistentVolume, never provisioned
+                claim["spec"]["storageClassName"] = ""
+                plan.nfs_shares[name] = {"server": share.server, "path": share.device, "options": list(share.options)}
+                plan.warn(users[0] if single else "", "volumes", "nfs-volume",
+                          f"volume {source} is the NFS share {share.server}:{share.device}: staging and prod bind "
+                          f"claim {name} to it with a PersistentVolume (dev keeps a local folder)",
+                          "the nodes need an NFS client (nfs-common) and a route to the server",
+                          severity="info")
+            plan.add(folder, claim)
+            if len(users) > 1 and not nfs:
                 plan.warn("", "volumes", "rwx-claim",
                           f"{'volume ' + source if kind == 'volume' else 'folder ' + _rel(plan, source)} is shared by "
                           f"{', '.join(users)}: one ReadWriteMany claim {name}",
@@ -294,12 +306,7 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
         plan.trace(name, "volumes", f"volume {source} binds {backing.device}")
         _bind(plan, w, mount.model_copy(update={"type": "bind", "source": backing.device}), index, files, storages)
         return
-    if backing.kind == "nfs":
-        plan.warn(name, "volumes", "nfs-volume", f"volume {source} is the NFS share {backing.server}:"
-                  f"{backing.device}; it becomes a claim from the storage class, not that share",
-                  "bind the claim to the share with an NFS PersistentVolume (claimRef to the claim in each "
-                  "namespace), or use an NFS storage class (storage.class_by_overlay)")
-    elif backing.kind == "other":
+    if backing.kind == "other":
         top = plan.project.volumes[source]
         settings = f"driver {top.driver or 'local'}" + (f" with {top.driver_opts}" if top.driver_opts else "")
         plan.warn(name, "volumes", "volume-driver", f"volume {source}: {settings} not mapped; it becomes a claim "

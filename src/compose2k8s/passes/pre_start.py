@@ -33,9 +33,10 @@ def _user(plan: Plan, w: Workload, hook: PreStartHook, same_image: bool) -> dict
     return {"runAsUser": int(user), **({"runAsGroup": int(group)} if group.isdigit() else {})}
 
 
-def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> list[dict[str, Any]]:
-    """The service's env entries, then the step's own (secret-looking values through a Secret)."""
-    own = {k: rewrite(v, renames(plan)) for k, v in hook.environment.items() if v is not None}
+def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int, peers: dict[str, str]) -> list[dict[str, Any]]:
+    """The service's env entries, then the step's own (secret-looking values through a Secret;
+    peer host names renamed as in the service's environment, `peers` being `renames(plan)`)."""
+    own = {k: rewrite(v, peers) for k, v in hook.environment.items() if v is not None}
     if len(own) < len(hook.environment):
         plan.warn(w.service.name, "pre_start", "hook-options", "pre_start environment entries without a value "
                   "are not kept", "give them a value, or set them on the service")
@@ -52,7 +53,8 @@ def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> list[dict[s
     return env
 
 
-def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> dict[str, Any]:
+def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int,
+                    peers: dict[str, str]) -> dict[str, Any]:
     same_image = hook.image in (None, w.service.image)
     container: dict[str, Any] = {"name": f"pre-start-{index}", "image": hook.image or w.container["image"]}
     if same_image:  # the service's own entrypoint and pull policy go with its image
@@ -63,7 +65,7 @@ def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> 
     if working_dir:
         container["workingDir"] = working_dir
     container.update({k: w.container[k] for k in ("envFrom", "volumeMounts", "resources") if k in w.container})
-    env = _env(plan, w, hook, index)
+    env = _env(plan, w, hook, index, peers)
     if env:
         container["env"] = env
     security = _user(plan, w, hook, same_image)
@@ -77,11 +79,12 @@ def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> 
 
 
 def run(plan: Plan) -> Plan:
+    peers = renames(plan)
     for name, w in sorted(plan.workloads.items()):
         hooks = w.service.pre_start
         if not hooks:
             continue
-        w.init_containers += [_init_container(plan, w, hook, i) for i, hook in enumerate(hooks, start=1)]
+        w.init_containers += [_init_container(plan, w, hook, i, peers) for i, hook in enumerate(hooks, start=1)]
         plan.trace(name, "pre_start", f"{w.kind} {w.name} initContainers pre-start-1..{len(hooks)}")
         once = [str(i) for i, hook in enumerate(hooks, start=1) if not hook.per_replica]
         if once and w.kind not in ONE_SHOT:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 _INVALID = re.compile(r"[^a-z0-9-]+")
 
@@ -40,3 +41,16 @@ def port_name(preferred: str | None, port: int, protocol: str) -> str:
 def config_key(filename: str) -> str:
     """A valid ConfigMap/Secret key ([-._a-zA-Z0-9]+)."""
     return re.sub(r"[^-._a-zA-Z0-9]", "-", filename) or "file"
+
+
+def existing_name(key: str, top: Any) -> str:
+    """The Kubernetes name of a top-level secret/config/volume entry `key`: an external one
+    refers to what already exists, under its `name:` when it has one.
+
+    >>> class Entry: external, name = True, "prod-api-token"
+    >>> existing_name("token", Entry())
+    'prod-api-token'
+    """
+    if top is not None and top.external and isinstance(top.name, str) and top.name:
+        return dns_label(top.name)
+    return dns_label(key)

@@ -1,8 +1,8 @@
 """Volumes: shared claims RWX, files as ConfigMaps, the writable emptyDir pattern."""
 import yaml
 
-from ..golden import convert_case
-from ..trees import find, pod
+from ..golden import convert_case, convert_text
+from ..trees import find, objects, pod
 
 
 def mounts(files, name):
@@ -86,3 +86,25 @@ def test_an_nfs_volume_is_bound_to_its_share_in_staging_and_prod_and_local_in_de
         assert "name: media" not in files[f"overlays/{overlay}/kustomization.yaml"]  # no storage class patch
     assert "overlays/dev/nfs-volumes.yaml" not in files
     assert "volume-drivers-dev-media" in files["overlays/dev/persistentvolumes.yaml"]
+
+
+def test_external_resources_are_referred_to_by_their_name(tmp_path):
+    result = convert_text(tmp_path, """
+services:
+  app:
+    image: busybox
+    secrets: [token]
+    configs: [settings]
+    volumes: [data:/data]
+secrets: {token: {external: true, name: prod-api-token}}
+configs: {settings: {external: true, name: shared-settings}}
+volumes: {data: {external: true, name: legacy-data-volume}}
+""")
+    spec = pod(next(o for o in objects(result.files)
+                    if o["kind"] in ("Deployment", "StatefulSet")))
+    sources = {v["name"]: v for v in spec["volumes"]}
+    assert sources["legacy-data-volume"]["persistentVolumeClaim"]["claimName"] == "legacy-data-volume"
+    assert any(v.get("secret", {}).get("secretName") == "prod-api-token" for v in spec["volumes"])
+    assert any(v.get("configMap", {}).get("name") == "shared-settings" for v in spec["volumes"])
+    messages = " ".join(d.message for d in result.diagnostics)
+    assert "Secret prod-api-token with key token" in messages and "ConfigMap shared-settings with key settings" in messages

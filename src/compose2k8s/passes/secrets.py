@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ir.model import Plan, SecretData
-from ..names import config_key, dns_label
+from ..names import config_key, dns_label, existing_name
 from ..project_files import read_project_file
 
 
@@ -27,8 +27,9 @@ def run(plan: Plan) -> Plan:
     for name in used:
         top = plan.project.secrets[name]
         if top.external:
-            plan.warn("", "secrets", "external-secret", f"secret {name} is external: Secret {dns_label(name)} "
-                      "must already exist", "create it before deploying")
+            plan.warn("", "secrets", "external-secret", f"secret {name} is external: Secret "
+                      f"{existing_name(name, top)} with key {config_key(name)} must already exist",
+                      "create it before deploying")
             continue
         value = _value(plan, name)
         plan.secrets.append(SecretData(name=dns_label(name), service="",
@@ -36,7 +37,7 @@ def run(plan: Plan) -> Plan:
                                        placeholder=value is None))
     for compose_name, w in sorted(plan.workloads.items()):
         for ref in w.service.secrets:
-            secret = dns_label(ref.source)
+            secret = existing_name(ref.source, plan.project.secrets.get(ref.source))
             key = config_key(ref.source)
             volume = dns_label(f"secret-{ref.source}")
             item = {"key": key, "path": key}

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..compose.model import Mount
 from ..ir.model import Plan, Workload
-from ..names import config_key, dns_label
+from ..names import config_key, dns_label, existing_name
 from ..project_files import read_project_file
 from .kube_text import quantity_memory
 from .volume_drivers import backing_of
@@ -71,7 +71,7 @@ def _claim(plan: Plan, name: str, mode: str, size: str, owner: Workload | None) 
 def _claim_name(plan: Plan, storage: _Storage, taken: set[str]) -> str:
     kind, source = storage.key
     if kind == "volume":
-        base = dns_label(source)
+        base = existing_name(source, plan.project.volumes.get(source))
     else:
         writer = next((u.service for u in storage.uses if not u.mount.read_only), storage.uses[0].service)
         leaf = dns_label(Path(source).name or "data")
@@ -207,11 +207,11 @@ def _configs(plan: Plan) -> None:
     for compose_name, w in plan.workloads.items():
         for ref in w.service.configs:
             top = plan.project.configs.get(ref.source)
-            cm_name = dns_label(ref.source)
+            cm_name = existing_name(ref.source, top)
             key = config_key(ref.source)
             if top is None or top.external:
                 plan.warn(compose_name, "configs", "external-config",
-                          f"config {ref.source} is external: ConfigMap {cm_name} must already exist",
+                          f"config {ref.source} is external: ConfigMap {cm_name} with key {key} must already exist",
                           "create it before deploying")
             elif cm_name not in made:
                 made.add(cm_name)

@@ -1,5 +1,5 @@
 """pre_start → init containers after the dependency waits, as Compose runs its steps."""
-from ..golden import convert_case
+from ..golden import convert_case, convert_text
 from ..trees import find, pod
 
 
@@ -44,3 +44,18 @@ def test_a_step_meant_to_run_once_is_reported_unless_the_workload_is_one_shot():
 def test_a_step_secret_never_reaches_the_tree_in_plain_text():
     files = convert_case("pre-start").files
     assert not any("s3cr3t-token-value" in text for text in files.values())
+
+
+def test_step_environment_renames_peers_as_the_service_environment_does(tmp_path):
+    result = convert_text(tmp_path, """
+services:
+  db: {image: postgres:16, expose: ["5432"]}
+  app:
+    image: a:1
+    expose: ["8000"]
+    pre_start:
+      - environment: {DB_HOST: db, SELF_URL: "http://app:8000/"}
+""", service_names={"db": {"client": "db-service"}, "app": {"client": "app-service"}})
+    step = pod(find(result.files, "Deployment", "app"))["initContainers"][-1]
+    env = {e["name"]: e["value"] for e in step["env"]}
+    assert env == {"DB_HOST": "db-service", "SELF_URL": "http://app:8000/"}  # its own name is not a peer

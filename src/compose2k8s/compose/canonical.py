@@ -327,6 +327,21 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
     return svc
 
 
+def mount_options(text: Any) -> dict[str, str]:
+    """A volume driver's `o:` option string as a mapping.
+
+    >>> mount_options("addr=10.0.0.5, nfsvers=4,rw")
+    {'addr': '10.0.0.5', 'nfsvers': '4', 'rw': ''}
+    """
+    return {part.partition("=")[0].strip(): part.partition("=")[2].strip()
+            for part in str(text).split(",") if part.strip()}
+
+
+def is_bind_volume(opts: dict[str, Any]) -> bool:
+    """Local-driver options that bind a folder (`o: bind` or `rbind`)."""
+    return bool({"bind", "rbind"} & set(mount_options(opts.get("o", ""))))
+
+
 def top_level_resource(raw: Any, base: Path) -> dict[str, Any]:
     """volumes / networks / secrets / configs entries: `file:` and a bind volume's
     `driver_opts.device` made absolute, as Compose resolves them."""
@@ -334,7 +349,6 @@ def top_level_resource(raw: Any, base: Path) -> dict[str, Any]:
     if isinstance(entry.get("file"), str):
         entry["file"] = _absolute(entry["file"], base)
     opts = entry.get("driver_opts")
-    if isinstance(opts, dict) and {"bind", "rbind"} & set(str(opts.get("o", "")).split(",")) \
-            and isinstance(opts.get("device"), str):
+    if isinstance(opts, dict) and is_bind_volume(opts) and isinstance(opts.get("device"), str):
         entry["driver_opts"] = {**opts, "device": _absolute(opts["device"], base)}
     return entry

@@ -68,8 +68,8 @@ def _storage_patches(plan: Plan, overlay: str, objects: list[dict[str, Any]]) ->
     rwx = storage.rwx_class_by_overlay.get(overlay, cls)
     patches = []
     for obj in objects:
-        shared = obj["kind"] == "PersistentVolumeClaim" and obj["metadata"]["name"] in plan.nfs_shares
-        if obj["kind"] == "PersistentVolumeClaim" and (overlay == "dev" or not shared):  # NFS: bound, not classed
+        if obj["kind"] == "PersistentVolumeClaim" and (overlay == "dev" or obj["metadata"]["name"] not in
+                                                       plan.nfs_shares):  # NFS claims are bound, not classed
             mode = obj["spec"]["accessModes"][0]
             chosen = rwx if mode == "ReadWriteMany" else cls
             if chosen:

@@ -9,7 +9,7 @@ from ..ir.model import Plan, Workload
 from ..mappings import read_table
 from ..names import dns_label
 from .images import image_base
-from .kube_text import escape_expansion, quantity_cpu, quantity_memory, seconds
+from .kube_text import escape_expansion, quantity_cpu, quantity_memory, run_as, seconds
 
 SAFE_SYSCTLS = {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
                 "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start",
@@ -54,11 +54,9 @@ def _security(plan: Plan, w: Workload) -> None:
     sc: dict[str, Any] = {}
     pod_sc: dict[str, Any] = {}
     if svc.user:
-        user, _, group = svc.user.partition(":")
-        if user.isdigit():
-            sc["runAsUser"] = int(user)
-            if group.isdigit():
-                sc["runAsGroup"] = int(group)
+        ids = run_as(svc.user)
+        if ids:
+            sc.update(ids)
             plan.trace(svc.name, "user", f"{w.kind} {w.name} securityContext.runAsUser")
         else:
             plan.warn(svc.name, "user", "user-name", f"user '{svc.user}' is a name; Kubernetes needs a numeric uid",

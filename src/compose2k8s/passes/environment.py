@@ -36,6 +36,13 @@ def rewrite(value: str, mapping: dict[str, str], pattern: re.Pattern[str] | None
     return pattern.sub(lambda m: mapping[m.group(1)], value)
 
 
+def peer_renames(mapping: dict[str, str], compose_name: str) -> tuple[dict[str, str], re.Pattern[str] | None]:
+    """The renames (see `renames`) that apply to `compose_name`'s values, and the pattern
+    that finds them: a service's own name is not a peer."""
+    others = {k: v for k, v in mapping.items() if k != compose_name}
+    return others, host_pattern(list(others)) if others else None
+
+
 def split_secret(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """(plain, secret-looking) entries of `env`."""
     plain: dict[str, str] = {}
@@ -48,8 +55,7 @@ def split_secret(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
 def run(plan: Plan) -> Plan:
     mapping = renames(plan)
     for compose_name, w in sorted(plan.workloads.items()):
-        others = {k: v for k, v in mapping.items() if k != compose_name}  # a service's own name is not a peer
-        pattern = host_pattern(list(others)) if others else None
+        others, pattern = peer_renames(mapping, compose_name)
         env: dict[str, str] = {}
         for key, value in w.service.environment.items():
             if value is None:

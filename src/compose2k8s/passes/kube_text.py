@@ -29,6 +29,18 @@ def quantity_memory(num_bytes: int) -> str:
     return str(num_bytes)
 
 
+def run_as(user: str) -> dict[str, int] | None:
+    """securityContext fields for a compose `user:` ("uid" or "uid:gid"); None for a user name.
+
+    >>> run_as("1000:1000"), run_as("0"), run_as("postgres")
+    ({'runAsUser': 1000, 'runAsGroup': 1000}, {'runAsUser': 0}, None)
+    """
+    uid, _, gid = user.partition(":")
+    if not uid.isdigit():
+        return None
+    return {"runAsUser": int(uid), **({"runAsGroup": int(gid)} if gid.isdigit() else {})}
+
+
 def quantity_cpu(cpus: float) -> str:
     """CPUs as a Kubernetes quantity: 0.5 → 500m, 2 → 2."""
     millis = round(cpus * 1000)

@@ -9,13 +9,14 @@ for workloads that keep pods running. Dependency waits come first, as in Compose
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..compose.model import PreStartHook
 from ..ir.model import Plan, SecretData, Workload
 from ..names import dns_label
-from .environment import renames, rewrite, split_secret
-from .kube_text import escape_expansion
+from .environment import peer_renames, renames, rewrite, split_secret
+from .kube_text import escape_expansion, run_as
 
 ONE_SHOT = ("Job", "CronJob")
 
@@ -25,18 +26,19 @@ def _user(plan: Plan, w: Workload, hook: PreStartHook, same_image: bool) -> dict
     if hook.user is None:
         inherited = w.container.get("securityContext") or {}
         return {k: inherited[k] for k in ("runAsUser", "runAsGroup") if k in inherited and same_image}
-    user, _, group = hook.user.partition(":")
-    if not user.isdigit():
+    ids = run_as(hook.user)
+    if ids is None:
         plan.warn(w.service.name, "pre_start", "user-name", f"pre_start user '{hook.user}' is a name; Kubernetes "
                   "needs a numeric uid: the step runs as its image's user", "use user: \"<uid>:<gid>\"")
         return {}
-    return {"runAsUser": int(user), **({"runAsGroup": int(group)} if group.isdigit() else {})}
+    return ids
 
 
-def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int, peers: dict[str, str]) -> list[dict[str, Any]]:
+def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int,
+         peers: tuple[dict[str, str], re.Pattern[str] | None]) -> list[dict[str, Any]]:
     """The service's env entries, then the step's own (secret-looking values through a Secret;
-    peer host names renamed as in the service's environment, `peers` being `renames(plan)`)."""
-    own = {k: rewrite(v, peers) for k, v in hook.environment.items() if v is not None}
+    peer host names renamed as in the service's environment, `peers` from `peer_renames`)."""
+    own = {k: rewrite(v, *peers) for k, v in hook.environment.items() if v is not None}
     if len(own) < len(hook.environment):
         plan.warn(w.service.name, "pre_start", "hook-options", "pre_start environment entries without a value "
                   "are not kept", "give them a value, or set them on the service")
@@ -54,7 +56,7 @@ def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int, peers: dict[st
 
 
 def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int,
-                    peers: dict[str, str]) -> dict[str, Any]:
+                    peers: tuple[dict[str, str], re.Pattern[str] | None]) -> dict[str, Any]:
     same_image = hook.image in (None, w.service.image)
     container: dict[str, Any] = {"name": f"pre-start-{index}", "image": hook.image or w.container["image"]}
     if same_image:  # the service's own entrypoint and pull policy go with its image
@@ -79,11 +81,12 @@ def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int,
 
 
 def run(plan: Plan) -> Plan:
-    peers = renames(plan)
+    mapping = renames(plan)
     for name, w in sorted(plan.workloads.items()):
         hooks = w.service.pre_start
         if not hooks:
             continue
+        peers = peer_renames(mapping, name)
         w.init_containers += [_init_container(plan, w, hook, i, peers) for i, hook in enumerate(hooks, start=1)]
         plan.trace(name, "pre_start", f"{w.kind} {w.name} initContainers pre-start-1..{len(hooks)}")
         once = [str(i) for i, hook in enumerate(hooks, start=1) if not hook.per_replica]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..compose.canonical import is_bind_volume, mount_options
 from ..compose.model import TopLevelResource
 from ..compose.units import parse_bytes
 
@@ -29,26 +30,20 @@ class Backing:
     options: tuple[str, ...] = ()  # NFS mount options (`o` without addr=)
 
 
-def _options(text: str) -> dict[str, str]:
-    """`addr=10.0.0.5,nfsvers=4,rw` → {"addr": "10.0.0.5", "nfsvers": "4", "rw": ""}."""
-    return dict((part.partition("=")[0].strip(), part.partition("=")[2].strip())
-                for part in str(text).split(",") if part.strip())
-
-
 def backing_of(volume: TopLevelResource | None) -> Backing:
     if volume is None or (volume.driver in (None, "local") and not volume.driver_opts):
         return Backing("claim")
     opts = {str(k): str(v) for k, v in (volume.driver_opts or {}).items()}
     if volume.driver not in (None, "local"):
         return Backing("other")
-    kind, device, options = opts.get("type", ""), opts.get("device", ""), _options(opts.get("o", ""))
+    kind, device, options = opts.get("type", ""), opts.get("device", ""), mount_options(opts.get("o", ""))
     if kind == "tmpfs":
         try:
             size = parse_bytes(options["size"]) if options.get("size") else None
         except ValueError:
             size = None
         return Backing("tmpfs", size=size)
-    if ("bind" in options or "rbind" in options) and device.startswith("/"):
+    if is_bind_volume(opts) and device.startswith("/"):
         return Backing("bind", device=device)
     if kind in ("nfs", "nfs4"):
         server, _, path = device.partition(":") if ":" in device else ("", "", device)

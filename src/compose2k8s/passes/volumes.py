@@ -16,6 +16,7 @@ from ..names import config_key, dns_label, existing_name
 from ..project_files import read_project_file
 from .kube_text import quantity_memory
 from .volume_drivers import backing_of
+from .workloads import volume_users
 
 HOST_SYSTEM_PATHS = ("/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/var/run/docker.sock",
                      "/run/docker.sock", "/var/lib/docker", "/var/run", "/run", "/var/log", "/tmp", "/root",
@@ -298,7 +299,7 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
         volume = dns_label(f"tmpfs-{source}")
         w.mount({"name": volume, "emptyDir": empty}, {"name": volume, "mountPath": mount.target})
         plan.trace(name, "volumes", f"{mount.target} ← emptyDir (volume {source} is a tmpfs)")
-        if len(_users(plan, source)) > 1:
+        if len(volume_users(plan).get(source, ())) > 1:
             plan.warn(name, "volumes", "tmpfs-volume-shared", f"tmpfs volume {source} is shared in compose; each "
                       "pod gets its own memory emptyDir", "share through a claim if the services exchange files")
         return
@@ -313,11 +314,6 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
                   "from the storage class",
                   "pick a storage class that provides this storage (storage.class_by_overlay)")
     storages.setdefault(("volume", source), _Storage(("volume", source))).uses.append(_Use(name, mount))
-
-
-def _users(plan: Plan, volume: str) -> set[str]:
-    return {n for n, svc in plan.project.services.items()
-            if any(m.type == "volume" and m.source == volume for m in svc.volumes)}
 
 
 def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:

@@ -25,7 +25,8 @@ def _completed_dependencies(plan: Plan) -> set[str]:
             if spec.condition == "service_completed_successfully"}
 
 
-def _volume_users(plan: Plan) -> dict[str, set[str]]:
+def volume_users(plan: Plan) -> dict[str, set[str]]:
+    """{named volume: the services that mount it}."""
     users: dict[str, set[str]] = {}
     for name, svc in plan.project.services.items():
         for mount in svc.volumes:
@@ -84,7 +85,7 @@ def _restart(svc: Service) -> str | None:
 def run(plan: Plan) -> Plan:
     table, _ = _tables()
     completed = _completed_dependencies(plan)
-    users = _volume_users(plan)
+    users = volume_users(plan)
     for workload in plan.workloads.values():
         svc = workload.service
         kind, reason = _decide(plan, workload, completed, users)

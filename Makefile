@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 corpus: $(STAMP)
-	$(BIN)/python -m compose2k8s.tools.corpus ../shared/corpus
+	$(BIN)/python -m tools.corpus ../shared/corpus
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from compose2k8s.tools.corpus import main
+from tools.corpus import main
 
 from .conftest import CORPUS, needs_shared
 

@@ -1,13 +1,13 @@
 """README's generated tables match the mappings and the options model; every table validates."""
 from compose2k8s.mappings import compose_keys, read_table
-from compose2k8s.tools.docs import render
+from tools.docs import render
 
 from .conftest import ROOT
 
 
 def test_readme_tables_are_current():
     readme = (ROOT / "README.md").read_text()
-    assert render(readme) == readme, "run: .venv/bin/python -m compose2k8s.tools.docs README.md"
+    assert render(readme) == readme, "run: .venv/bin/python -m tools.docs README.md"
 
 
 def test_mapping_tables_load_and_are_consistent():

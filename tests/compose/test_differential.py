@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from compose2k8s.tools.corpus_files import compose_files
-from compose2k8s.tools.reference import differences, reference_binary, run_ours, run_reference
+from tools.corpus_files import compose_files
+from tools.reference import differences, reference_binary, run_ours, run_reference
 
 from ..conftest import CORPUS, needs_shared
 

@@ -4,11 +4,11 @@ from ..trees import find, pod
 
 
 def _inits(kind: str, name: str) -> dict[str, dict]:
-    return {c["name"]: c for c in pod(find(convert_case("pre-start").files, kind, name))["initContainers"]}
+    return {c["name"]: c for c in pod(find(convert_case("pre_start-steps").files, kind, name))["initContainers"]}
 
 
 def test_steps_run_in_order_after_the_waits():
-    spec = pod(find(convert_case("pre-start").files, "StatefulSet", "app"))
+    spec = pod(find(convert_case("pre_start-steps").files, "StatefulSet", "app"))
     assert [c["name"] for c in spec["initContainers"]] == ["wait-for-db", "pre-start-1", "pre-start-2"]
 
 
@@ -35,14 +35,14 @@ def test_a_step_with_its_own_image_keeps_its_command_user_and_dollars():
 
 
 def test_a_step_meant_to_run_once_is_reported_unless_the_workload_is_one_shot():
-    result = convert_case("pre-start")
+    result = convert_case("pre_start-steps")
     found = [(d.service, d.message) for d in result.diagnostics if d.code == "pre-start-per-pod"]
     assert len(found) == 1 and found[0][0] == "app" and found[0][1].startswith("pre_start step 1 runs in every pod")
     assert [c["name"] for c in pod(find(result.files, "Job", "report"))["initContainers"]] == ["pre-start-1"]
 
 
 def test_a_step_secret_never_reaches_the_tree_in_plain_text():
-    files = convert_case("pre-start").files
+    files = convert_case("pre_start-steps").files
     assert not any("s3cr3t-token-value" in text for text in files.values())
 
 

@@ -60,7 +60,7 @@ def test_guides_vector_pattern_and_writable_subfinder_config():
 
 
 def test_named_volumes_follow_their_local_driver_settings():
-    result = convert_case("volume-drivers")
+    result = convert_case("volumes-drivers")
     app, worker = (pod(find(result.files, "Deployment", n)) for n in ("app", "worker"))
     volumes = {v["name"]: v for v in app["volumes"]}
     assert volumes["tmpfs-scratch"]["emptyDir"] == {"medium": "Memory", "sizeLimit": "64Mi"}
@@ -75,17 +75,17 @@ def test_named_volumes_follow_their_local_driver_settings():
 
 
 def test_an_nfs_volume_is_bound_to_its_share_in_staging_and_prod_and_local_in_dev():
-    files = convert_case("volume-drivers").files
+    files = convert_case("volumes-drivers").files
     claim = find(files, "PersistentVolumeClaim", "media")["spec"]
     assert claim["storageClassName"] == "" and claim["accessModes"] == ["ReadWriteMany"]
     for overlay in ("staging", "prod"):
         volume = yaml.safe_load(files[f"overlays/{overlay}/nfs-volumes.yaml"])
         assert volume["spec"]["nfs"] == {"server": "10.0.0.5", "path": "/exports/media"}
-        assert volume["spec"]["claimRef"] == {"namespace": f"volume-drivers-{overlay}", "name": "media"}
+        assert volume["spec"]["claimRef"] == {"namespace": f"volumes-drivers-{overlay}", "name": "media"}
         assert volume["spec"]["mountOptions"] == ["nfsvers=4", "rw"] and volume["spec"]["storageClassName"] == ""
         assert "name: media" not in files[f"overlays/{overlay}/kustomization.yaml"]  # no storage class patch
     assert "overlays/dev/nfs-volumes.yaml" not in files
-    assert "volume-drivers-dev-media" in files["overlays/dev/persistentvolumes.yaml"]
+    assert "volumes-drivers-dev-media" in files["overlays/dev/persistentvolumes.yaml"]
 
 
 def test_external_resources_are_referred_to_by_their_name(tmp_path):

@@ -1,1 +1,0 @@
-"""Developer tools shipped with the package: corpus runs, reference comparisons."""

@@ -1,0 +1,1 @@
+"""Development tools (not shipped in the wheel): corpus runs, reference comparisons, README tables."""

@@ -127,7 +127,7 @@ def audit(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = No
 
     Exit 0: everything mapped; 1: some keys were not fully mapped (see the warnings); 2: error.
     """
-    from .audit import audit as run_audit
+    from .migration_audit import audit as run_audit
     from .errors import Compose2K8sError
     from .options import ConvertOptions
     if fmt not in ("md", "json"):
@@ -146,7 +146,7 @@ def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization or ma
          overlay: Annotated[Optional[str], typer.Option(help="Compare this rendered overlay of both trees.")] = None,
          fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text") -> None:
     """Semantic diff of two trees. Exit 0: same; 1: different; 2: error."""
-    from .diff import diff as run_diff
+    from .tree_diff import diff as run_diff
     from .errors import Compose2K8sError
     if fmt not in ("text", "json"):
         _fail(ValueError(f"--format must be text or json, not '{fmt}'"))

@@ -60,7 +60,7 @@ def test_dev_drops_placement_and_prod_adds_zones_to_the_own_spread():
 
 
 def test_audit_says_deploy_is_partial():
-    from compose2k8s.audit import audit
+    from compose2k8s import audit
 
     from ..conftest import FIXTURES
     report = audit([FIXTURES / "compose" / "deploy-swarm" / "docker-compose.yml"])

@@ -25,6 +25,7 @@ class ConvertResult:
     traces: list[Trace] = field(default_factory=list)
     objects: list[dict[str, Any]] = field(default_factory=list)
     project: Any = None
+    plan: Any = None  # the Plan every file was rendered from (workloads, Services, claims, overlays)
 
     def summary(self) -> dict[str, int]:
         """Objects per kind, e.g. {'Deployment': 8, 'Service': 12}."""
@@ -56,4 +57,4 @@ def convert(files: Sequence[str | Path], options: ConvertOptions | None = None) 
     plan = run_all(lift(project, opts))
     files_out, objects = build_tree(plan)
     return ConvertResult(files=files_out, diagnostics=sorted(set(plan.diagnostics)),
-                         traces=sorted(set(plan.traces)), objects=objects, project=project)
+                         traces=sorted(set(plan.traces)), objects=objects, project=project, plan=plan)

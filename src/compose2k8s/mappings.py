@@ -1,26 +1,31 @@
-"""The decision tables in `mappings/*.yaml`, loaded once into frozen models.
+"""The decision tables in `mappings/*.yaml`, each loaded once into a frozen model.
 
 >>> compose_keys().service["image"].status
 'mapped'
+>>> helper_images().busybox
+'busybox:1.36.1'
 """
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from .ir.overlays import OverlayName
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class KeyStatus(_Frozen):
     status: Literal["mapped", "partial", "not_mapped"]
     to: str | None = None
     reason: str | None = None
+    owner: str = Field(alias="pass")  # the module that maps or reports the key
 
 
 class ComposeKeys(_Frozen):
@@ -28,13 +33,219 @@ class ComposeKeys(_Frozen):
     service: dict[str, KeyStatus]
 
 
-@cache
-def read_table(name: str) -> Any:
-    """Parsed content of `mappings/<name>.yaml` shipped inside the package (read once; do not mutate)."""
+class NodeNeeds(_Frozen):
+    sysctls: dict[str, str]
+
+
+class ImageNeeds(_Frozen):
+    images: dict[str, NodeNeeds]
+
+
+class RestartRule(_Frozen):
+    kind: Literal["Job", "Deployment"]
+    restart_policy: Literal["Never", "OnFailure", "Always"]
+    backoff_limit: int | None = None
+
+
+class Kinds(_Frozen):
+    order: dict[str, int]
+    restart_kinds: dict[str, RestartRule]
+    override_labels: tuple[str, ...]
+    kind_labels: dict[str, Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]]
+    schedule_labels: tuple[str, ...]
+
+
+class NetworkKeys(_Frozen):
+    attachment: frozenset[str]
+    network: frozenset[str]
+
+
+class Placement(_Frozen):
+    node_attributes: dict[str, str]
+    arch_values: dict[str, str]
+
+
+class HealthDefaults(_Frozen):
+    interval: int
+    timeout: int
+    retries: int
+    start_interval: int
+
+
+class Timing(_Frozen):
+    period: int
+    timeout: int | None = None
+    failure_threshold: int | None = None
+
+
+class ProbeRules(_Frozen):
+    local_hosts: tuple[str, ...]
+    http_clients: tuple[str, ...]
+    tcp_clients: tuple[str, ...]
+    defaults: HealthDefaults
+    timings: dict[Literal["http_override", "kompose_liveness", "dependency_readiness"], Timing]
+
+
+class SecretEnvNames(_Frozen):
+    words: frozenset[str]
+    pairs: tuple[tuple[str, str], ...]
+    exact: frozenset[str]
+    not_secret_suffixes: tuple[str, ...]
+
+
+class StatefulImages(_Frozen):
+    images: frozenset[str]
+
+
+class WaitClient(_Frozen):
+    image: str  # "self": the dependency's own image
+    add: tuple[str, ...]
+
+
+class WaitRules(_Frozen):
+    attempts: int
+    sleep_seconds: int
+    clients: dict[str, WaitClient]
+
+
+class KnownPort(_Frozen):
+    port: int
+    name: str
+
+
+class WellKnownPorts(_Frozen):
+    images: dict[str, tuple[KnownPort, ...]]
+
+
+class HelperImages(_Frozen):
+    busybox: str
+    curl: str
+    kubectl: str
+    ecr_refresher: str
+
+
+class PodSecurity(_Frozen):
+    safe_sysctls: frozenset[str]
+    pull_policies: dict[str, Literal["Always", "Never", "IfNotPresent"]]
+
+
+class HostPaths(_Frozen):
+    host_system_paths: tuple[str, ...]
+    size_labels: tuple[str, ...]
+
+
+class ExposureRules(_Frozen):
+    http_ports: frozenset[int]
+    ingress_host: str
+    tls_secret: str
+    node_port_first: int
+
+
+class Budget(_Frozen):
+    min_available: int | None = None
+    max_unavailable: int | None = None
+
+
+class LimitRangeRule(_Frozen):
+    default: dict[str, str]
+    default_request: dict[str, str]
+
+
+class OverlayRules(_Frozen):
+    exposure: Literal["node_ports", "component"]
+    local_volumes: str | None = None
+    kind_host_folder: str | None = None
+    drop_cpu_limits: bool = False
+    drop_affinity: bool = False
+    nfs_volumes: bool = False
+    tls: bool = False
+    replica_floor: int | None = None
+    budgets: dict[str, Budget] = Field(default_factory=dict)
+    zone_spread: str | None = None
+    limit_range: LimitRangeRule | None = None
+
+
+class Overlays(_Frozen):
+    exposure: ExposureRules
+    overlays: dict[OverlayName, OverlayRules]
+
+
+TABLES: dict[str, type[_Frozen]] = {
+    "compose-keys": ComposeKeys, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
+    "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
+    "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
+    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays}
+T = TypeVar("T", bound=_Frozen)
+
+
+def _read(name: str) -> Any:
     text = resources.files("compose2k8s").joinpath("mappings", f"{name}.yaml").read_text("utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache
+def table(name: str) -> Any:
+    """`mappings/<name>.yaml` validated against its model in TABLES (read once)."""
+    return TABLES[name].model_validate(_read(name))
+
+
+def _typed(name: str, model: type[T]) -> T:
+    loaded = table(name)
+    assert isinstance(loaded, model)
+    return loaded
+
+
 def compose_keys() -> ComposeKeys:
-    return ComposeKeys.model_validate(read_table("compose-keys"))
+    return _typed("compose-keys", ComposeKeys)
+
+
+def image_needs() -> ImageNeeds:
+    return _typed("image-needs", ImageNeeds)
+
+
+def kinds() -> Kinds:
+    return _typed("kinds", Kinds)
+
+
+def network_keys() -> NetworkKeys:
+    return _typed("network-keys", NetworkKeys)
+
+
+def placement() -> Placement:
+    return _typed("placement", Placement)
+
+
+def probe_rules() -> ProbeRules:
+    return _typed("probe-rules", ProbeRules)
+
+
+def secret_env_names() -> SecretEnvNames:
+    return _typed("secret-env-names", SecretEnvNames)
+
+
+def stateful_images() -> frozenset[str]:
+    return _typed("stateful-images", StatefulImages).images
+
+
+def wait_rules() -> WaitRules:
+    return _typed("wait-rules", WaitRules)
+
+
+def well_known_ports() -> dict[str, tuple[KnownPort, ...]]:
+    return _typed("well-known-ports", WellKnownPorts).images
+
+
+def helper_images() -> HelperImages:
+    return _typed("helper-images", HelperImages)
+
+
+def pod_security() -> PodSecurity:
+    return _typed("pod-security", PodSecurity)
+
+
+def host_paths() -> HostPaths:
+    return _typed("host-paths", HostPaths)
+
+
+def overlay_rules() -> Overlays:
+    return _typed("overlays", Overlays)

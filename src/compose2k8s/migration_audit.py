@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .mappings import compose_keys
+from .diagnostics import Diagnostic
+from .ir.model import Plan
+from .mappings import KeyStatus, compose_keys
 from .options import ConvertOptions
 
 
@@ -67,49 +69,39 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _mermaid(result: Any) -> str:
-    project = result.project
+def _mermaid(plan: Plan) -> str:
+    """The stack as a Mermaid flowchart: workloads, dependencies, published ports, claims."""
     lines = ["flowchart LR"]
-    kinds = {}
-    for obj in result.objects:
-        if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"):
-            kinds[obj["metadata"]["name"]] = obj
-    node = {n: "s_" + n.replace("-", "_").replace(".", "_") for n in project.services}
-    from .names import dns_label
-    for name in sorted(project.services):
-        kind = kinds.get(dns_label(name), {}).get("kind", "")
-        lines.append(f'  {node[name]}["{name}<br/>{kind}"]')
-    published = False
-    for name, svc in sorted(project.services.items()):
-        for dep, spec in sorted(svc.depends_on.items()):
-            label = spec.condition.replace("service_", "")
-            lines.append(f"  {node[name]} -->|{label}| {node[dep]}")
-        for port in svc.ports:
-            if port.published:
-                published = True
-                lines.append(f"  user((published)) -->|{port.published}| {node[name]}")
-    claims: dict[str, list[tuple[str, bool]]] = {}
-    for name in project.services:
-        obj = kinds.get(dns_label(name))
-        if not obj:
-            continue
-        pod = obj["spec"].get("template", obj["spec"].get("jobTemplate", {}).get("spec", {}).get("template", {}))
-        spec = pod.get("spec", {})
-        mounts = {m["name"]: m.get("readOnly", False) for m in spec.get("containers", [{}])[0].get("volumeMounts", [])}
-        for volume in spec.get("volumes", []):
-            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
-            if claim:
-                claims.setdefault(claim, []).append((name, mounts.get(volume["name"], False)))
-        for template in obj["spec"].get("volumeClaimTemplates", []):
-            claims.setdefault(template["metadata"]["name"], []).append((name, False))
-    for claim, users in sorted(claims.items()):
-        cid = "c_" + claim.replace("-", "_")
-        lines.append(f'  {cid}[("{claim}")]')
-        for user, read_only in sorted(set(users)):
-            lines.append(f"  {node[user]} {'-.->|ro|' if read_only else '---'} {cid}")
-    if not published:
-        lines = [line for line in lines if "user((" not in line]
+    node = {n: "s_" + n.replace("-", "_").replace(".", "_") for n in plan.workloads}
+    for name, w in sorted(plan.workloads.items()):
+        lines.append(f'  {node[name]}["{name}<br/>{w.kind}"]')
+    for name, w in sorted(plan.workloads.items()):
+        for dep, spec in sorted(w.service.depends_on.items()):
+            if dep in node:  # a dependency in a disabled profile is not part of the stack
+                lines.append(f"  {node[name]} -->|{spec.condition.replace('service_', '')}| {node[dep]}")
+        lines += [f"  user((published)) -->|{port.published}| {node[name]}"
+                  for port in w.service.ports if port.published]
+    for claim in sorted(plan.claims, key=lambda c: c.name):
+        cid = "c_" + claim.name.replace("-", "_")
+        lines.append(f'  {cid}[("{claim.name}")]')
+        lines += [f"  {node[user]} {'-.->|ro|' if user in claim.read_only else '---'} {cid}" for user in claim.users]
     return "\n".join(lines)
+
+
+def _fate(key: str, became: list[str], own: list[Diagnostic], entry: KeyStatus | None) -> KeyFate:
+    """What became of one key: only what the passes recorded (its traces, its diagnostics).
+
+    Traced and warned: partial; traced: mapped; warned or reported as not mapped: not mapped.
+    A key nothing recorded is said so, never described from the keys table.
+    """
+    notes = [f"{d.severity}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in own]
+    warned = any(d.severity == "warning" for d in own)
+    if became:
+        return KeyFate(key, "partial" if warned else "mapped", became, notes)
+    if own:
+        return KeyFate(key, "not mapped" if warned or (entry and entry.status == "not_mapped") else "mapped",
+                       [], notes)
+    return KeyFate(key, "not mapped", [], ["nothing recorded what became of this key: please report it"])
 
 
 def audit(files: Sequence[str | Path], options: ConvertOptions | None = None) -> AuditReport:
@@ -119,28 +111,21 @@ def audit(files: Sequence[str | Path], options: ConvertOptions | None = None) ->
     result = convert(files, ConvertOptions.model_validate({**given, "secrets": "placeholder"}))
     diagnostics = [d for d in result.diagnostics if d.code != "placeholder-secrets"]
     table = compose_keys().service
+    traced: dict[tuple[str, str], list[str]] = {}
+    traced_keys: dict[str, set[str]] = {}
+    for trace in result.traces:
+        traced.setdefault((trace.service, trace.key), []).append(trace.target)
+        traced_keys.setdefault(trace.service, set()).add(trace.key)
+    noted: dict[tuple[str, str], list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        noted.setdefault((diagnostic.service, diagnostic.key), []).append(diagnostic)
     services: dict[str, list[KeyFate]] = {}
     for name, svc in sorted(result.project.services.items()):
         present = sorted((svc.model_fields_set | set(svc.model_extra or {})) - {"name"})
-        fates = []
-        for key in present:
-            became = [t.target for t in result.traces if t.service == name and t.key == key]
-            notes = [f"{d.severity}: {d.message}" + (f" ({d.hint})" if d.hint else "")
-                     for d in diagnostics if d.service == name and d.key == key]
-            warned = any(d.severity == "warning" for d in diagnostics if d.service == name and d.key == key)
-            entry = table.get(key)
-            if became:
-                status = "partial" if warned else "mapped"
-            elif warned or (entry and entry.status == "not_mapped"):
-                status = "not mapped"
-                if not notes and entry and entry.reason:
-                    notes = [entry.reason]
-            else:
-                status = "mapped"
-                became = [entry.to] if entry and entry.to else []
-            fates.append(KeyFate(key, status, became, notes))
-        services[name] = fates
+        extra = sorted(traced_keys.get(name, set()) - set(present))  # keys of our own, e.g. overlays
+        services[name] = [_fate(key, traced.get((name, key), []), noted.get((name, key), []), table.get(key))
+                          for key in present + extra]
     return AuditReport(project=result.project.name, services=services,
                        diagnostics=[{"service": d.service, "key": d.key, "code": d.code, "severity": d.severity,
                                      "message": d.message, "hint": d.hint} for d in diagnostics],
-                       mermaid=_mermaid(result))
+                       mermaid=_mermaid(result.plan))

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import OptionsError
+from .mappings import helper_images
 
 OVERLAYS = ("dev", "staging", "prod")
 
@@ -60,7 +61,8 @@ class Registry(_Options):
 
     ecr_pull_secret: str = Field("ecr-registry-secret", description="imagePullSecret name for AWS ECR images.")
     refresher_schedule: str = Field("0 */8 * * *", description="ECR token refresher schedule (tokens live 12 h).")
-    refresher_image: str = Field("alpine/k8s:1.30.6", description="Pinned image with the AWS CLI and kubectl.")
+    refresher_image: str = Field(default_factory=lambda: helper_images().ecr_refresher,
+                                 description="Pinned image with the AWS CLI and kubectl.")
     public_hosts: list[str] = Field(
         default_factory=lambda: ["docker.io", "registry-1.docker.io", "ghcr.io", "quay.io", "registry.k8s.io",
                                  "gcr.io", "mcr.microsoft.com", "public.ecr.aws", "docker.elastic.co", "lscr.io"],

@@ -4,18 +4,16 @@ apply order, `base/kustomization.yaml` built last.
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
 from typing import Any
 
-from ..mappings import read_table
+from ..mappings import kinds
 from .yamltext import dump
 
 SHARED_FOLDER = "_shared"
 
 
-@cache
 def kind_order() -> dict[str, int]:
-    return read_table("kinds")["order"]
+    return kinds().order
 
 
 def sort_key(item: tuple[str, dict[str, Any]]) -> tuple:

@@ -1,9 +1,9 @@
-"""Plan → Kubernetes objects (plain dicts in Kubernetes' own field names)."""
+"""Plan → Kubernetes objects (plain dicts in Kubernetes' own field names). Renders; decides nothing."""
 from __future__ import annotations
 
 from typing import Any
 
-from ..ir.model import Plan, Workload
+from ..ir.model import Claim, Plan, ServiceRecord, Workload, one_shot
 
 API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
                 "Job": "batch/v1", "CronJob": "batch/v1"}
@@ -18,13 +18,17 @@ def _pod_template(plan: Plan, w: Workload) -> dict[str, Any]:
     spec.update({k: v for k, v in w.pod.items() if v not in (None, [], {})})
     if w.volumes:
         spec["volumes"] = w.volumes
-    if w.kind in ("Job", "CronJob"):
+    if one_shot(w.kind):
         spec["restartPolicy"] = w.job["restartPolicy"]
     meta: dict[str, Any] = {"labels": {**plan.labels(w), **w.pod_labels}}
     return {"metadata": meta, "spec": spec}
 
 
-def workload_object(plan: Plan, w: Workload) -> dict[str, Any]:
+def _claim_spec(claim: Claim) -> dict[str, Any]:
+    return {"accessModes": [claim.access_mode], "resources": {"requests": {"storage": claim.size}}}
+
+
+def workload_object(plan: Plan, w: Workload, templates: list[Claim]) -> dict[str, Any]:
     meta = plan.meta(w.name, w)
     if w.annotations:
         meta["annotations"] = dict(sorted(w.annotations.items()))
@@ -44,14 +48,41 @@ def workload_object(plan: Plan, w: Workload) -> dict[str, Any]:
         spec["selector"] = {"matchLabels": plan.selector(w)}
         spec.update(w.rollout)
         spec["template"] = template
-        if w.kind == "StatefulSet" and w.claim_templates:
-            spec["volumeClaimTemplates"] = w.claim_templates
+        if templates:
+            spec["volumeClaimTemplates"] = [{"metadata": {"name": c.name}, "spec": _claim_spec(c)} for c in templates]
     return {"apiVersion": API_VERSIONS[w.kind], "kind": w.kind, "metadata": meta, "spec": spec}
+
+
+def service_object(plan: Plan, record: ServiceRecord) -> dict[str, Any]:
+    w = plan.workloads[record.workload]
+    spec: dict[str, Any] = {"clusterIP": "None"} if record.headless else {"type": "ClusterIP"}
+    spec["selector"] = plan.selector(w)
+    spec["ports"] = [{"name": p.name, "port": p.port, "targetPort": p.name,
+                      **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in record.ports]
+    if record.headless:
+        spec["publishNotReadyAddresses"] = False
+    return {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(record.name, w), "spec": spec}
+
+
+def claim_object(plan: Plan, claim: Claim) -> dict[str, Any]:
+    owner = plan.workloads[claim.owner] if claim.owner else None
+    spec = _claim_spec(claim)
+    if claim.nfs:  # bound by each overlay's PersistentVolume, never provisioned
+        spec["storageClassName"] = ""
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": plan.meta(claim.name, owner),
+            "spec": spec}
 
 
 def lower(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
     """Every object of the plan with the folder it belongs in."""
     objects = list(plan.objects)
+    objects += [(record.workload, service_object(plan, record)) for record in plan.services]
+    objects += [(claim.owner or "", claim_object(plan, claim)) for claim in plan.claims
+                if not (claim.template or claim.external)]
+    templates: dict[str, list[Claim]] = {}
+    for claim in plan.claims:
+        if claim.template and claim.owner:
+            templates.setdefault(claim.owner, []).append(claim)
     for compose_name, w in plan.workloads.items():
-        objects.append((compose_name, workload_object(plan, w)))
+        objects.append((compose_name, workload_object(plan, w, templates.get(compose_name, []))))
     return objects

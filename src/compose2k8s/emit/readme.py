@@ -31,8 +31,9 @@ def tree_readme(plan: Plan, files: dict[str, str]) -> str:
         lines.append("# fill in the REPLACE_ME values first")
         lines += [f"kubectl apply -n {namespace} -f {path}" for path in secrets]
     lines.append(f"kubectl apply -k overlays/{first}")
-    if any(o["kind"] == "CronJob" and o["metadata"]["name"] == "ecr-token-refresher" for _, o in plan.objects):
-        lines.append(f"kubectl create job --from=cronjob/ecr-token-refresher ecr-token-initial -n {namespace}")
+    refresher = plan.token_refresher
+    if refresher:
+        lines.append(f"kubectl create job --from=cronjob/{refresher.cronjob} {refresher.first_job} -n {namespace}")
     lines += ["```", ""]
     if mode == "ksops":
         lines += ["Secrets are decrypted at build time by the KSOPS generator in `base/kustomization.yaml` "

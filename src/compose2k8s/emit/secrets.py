@@ -63,9 +63,6 @@ def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]]]:
         return {}, []
     shells = [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": s.name}} for s in plan.secrets]
     if mode == "placeholder":
-        plan.warn("", "secrets", "placeholder-secrets",
-                  f"{len(plan.secrets)} Secret(s) written with REPLACE_ME values in secrets/secrets.yaml",
-                  "fill them in or create the Secrets with your own tooling before deploying")
         return {"secrets/secrets.yaml": _list(plan, True)}, shells
     found, _ = sops.recipients(plan.options.age_recipients, Path(plan.project.working_dir))
     if not found:

@@ -19,7 +19,7 @@ def build_tree(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]]]:
         pending_secrets = background.submit(secret_files, plan)
         files = base_tree(objects, source, plan.name, base_resources(plan),
                           generators=["secret-generator.yaml"] if plan.options.secrets == "ksops" else [])
-        files.update(overlay_tree(plan, [o for _, o in objects]))
+        files.update(overlay_tree(plan))
         secret_tree, secret_objects = pending_secrets.result()
     files.update(secret_tree)
     files["README.md"] = tree_readme(plan, files)

@@ -1,20 +1,22 @@
-"""ComposeProject → Plan: one workload per service, nothing decided yet."""
+"""ComposeProject → Plan: one workload per service and the project's facts, nothing decided yet."""
 from __future__ import annotations
 
+from ..analysis.facts import analyse
 from ..compose.model import ComposeProject
+from ..errors import ComposeError
 from ..names import dns_label
 from ..options import ConvertOptions
 from .model import Plan, Workload
 
 
 def lift(project: ComposeProject, options: ConvertOptions) -> Plan:
-    plan = Plan(project=project, options=options, name=dns_label(options.project_name or project.name))
+    plan = Plan(project=project, options=options, name=dns_label(options.project_name or project.name),
+                facts=analyse(project, options.service_names))
     taken: dict[str, str] = {}
     for compose_name in sorted(project.services):
         service = project.services[compose_name]
         name = dns_label(compose_name)
         if name in taken:
-            from ..errors import ComposeError
             raise ComposeError(f"services '{taken[name]}' and '{compose_name}' both become '{name}' in Kubernetes",
                                key=f"services.{compose_name}", hint="rename one of them")
         taken[name] = compose_name

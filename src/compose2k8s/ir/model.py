@@ -1,16 +1,40 @@
-"""The Plan (IR): workloads, Services, claims, config, secrets, diagnostics, traces.
+"""The Plan (IR): workloads, Services, claims, config, secrets, overlay decisions,
+diagnostics and traces.
 
-A workload keeps its pod spec as plain Kubernetes-shaped dicts (camelCase, as
-lightkube does), so lowering is a straight dump.
+A workload keeps its pod spec as plain Kubernetes-shaped dicts (camelCase, as lightkube
+does), so lowering is a straight dump. Services and claims are typed records: passes
+decide them, the audit and the overlays read them, `emit/` only renders them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from ..compose.model import ComposeProject, Service
 from ..diagnostics import Diagnostic, Severity, Trace
 from ..options import ConvertOptions
+from .overlays import Exposure, OverlayPlan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.facts import Facts
+
+Kind = Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+AccessMode = Literal["ReadWriteOnce", "ReadWriteMany"]
+
+
+def one_shot(kind: Kind) -> bool:
+    """Runs to completion (Job, CronJob).
+
+    >>> one_shot("Job"), one_shot("StatefulSet")
+    (True, False)
+    """
+    return kind in ("Job", "CronJob")
+
+
+def long_running(kind: Kind) -> bool:
+    """Keeps pods running (Deployment, StatefulSet, DaemonSet)."""
+    return not one_shot(kind)
 
 
 @dataclass
@@ -28,17 +52,71 @@ class PortSpec:
 
 
 @dataclass
+class ServiceRecord:
+    """A Kubernetes Service selecting the pods of compose service `workload`.
+
+    `role` says why it exists: the client Service peers use, a StatefulSet's headless
+    Service, or an extra name Compose resolves (`source_key`: networks, hostname,
+    container_name, links).
+    """
+
+    name: str
+    workload: str
+    role: Literal["client", "headless", "alias"]
+    ports: list[PortSpec]
+    source_key: str = "services"
+
+    @property
+    def headless(self) -> bool:
+        return self.role == "headless"
+
+
+@dataclass(frozen=True)
+class NfsShare:
+    server: str
+    path: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class Claim:
+    """Storage several pods (or one StatefulSet's pods, as a template) mount.
+
+    `owner` is the one compose service using it (its objects' folder), None when shared.
+    A `template` claim becomes a StatefulSet volumeClaimTemplate: one claim per pod.
+    """
+
+    name: str
+    access_mode: AccessMode
+    size: str
+    users: list[str]
+    source: str  # "volume <name>" or "folder ./<path>", for messages and the README
+    owner: str | None = None
+    template: bool = False
+    nfs: NfsShare | None = None
+    read_only: list[str] = field(default_factory=list)  # users that mount it read-only only
+    external: bool = False  # exists already (compose `external: true`): mounted, never created
+
+
+@dataclass(frozen=True)
+class TokenRefresher:
+    """A CronJob that keeps a registry pull secret fresh; its first run is started by hand."""
+
+    cronjob: str
+    first_job: str
+
+
+@dataclass
 class Workload:
     service: Service
     name: str
-    kind: str = "Deployment"
+    kind: Kind = "Deployment"
     replicas: int = 1
     ports: list[PortSpec] = field(default_factory=list)
     container: dict[str, Any] = field(default_factory=dict)
     pod: dict[str, Any] = field(default_factory=dict)
     init_containers: list[dict[str, Any]] = field(default_factory=list)
     volumes: list[dict[str, Any]] = field(default_factory=list)
-    claim_templates: list[dict[str, Any]] = field(default_factory=list)
     annotations: dict[str, str] = field(default_factory=dict)
     pod_labels: dict[str, str] = field(default_factory=dict)  # beyond plan.labels, e.g. network membership
     job: dict[str, Any] = field(default_factory=dict)  # backoffLimit, schedule, restartPolicy
@@ -73,22 +151,36 @@ class Plan:
     project: ComposeProject
     options: ConvertOptions
     name: str
+    facts: Facts = None  # type: ignore[assignment]  # set by analysis.facts.analyse right after lift
     workloads: dict[str, Workload] = field(default_factory=dict)
-    objects: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (folder, object)
+    services: list[ServiceRecord] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    objects: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (folder, object), e.g. ConfigMaps
     secrets: list[SecretData] = field(default_factory=list)
+    overlays: dict[str, OverlayPlan] = field(default_factory=dict)
+    exposure: Exposure = field(default_factory=Exposure)  # what staging and prod publish
+    token_refresher: TokenRefresher | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
-    nfs_shares: dict[str, dict[str, Any]] = field(default_factory=dict)  # claim → server, path, mount options
 
-    def warn(self, service: str, key: str, code: str, message: str, hint: str = "",
+    def note(self, service: str, key: str, code: str, message: str, hint: str = "",
              severity: Severity = "warning") -> None:
+        """Record a diagnostic: a warning where the user must act, else an info."""
         self.diagnostics.append(Diagnostic(service, key, code, message, hint, severity))
 
     def trace(self, service: str, key: str, target: str) -> None:
         self.traces.append(Trace(service, key, target))
 
+    def trace_field(self, workload: Workload, key: str, what: str) -> None:
+        """Trace a compose key to a field of a workload: 'Deployment web containers[0].args'."""
+        self.traces.append(Trace(workload.service.name, key, f"{workload.kind} {workload.name} {what}"))
+
     def add(self, folder: str, obj: dict[str, Any]) -> None:
         self.objects.append((folder, obj))
+
+    def service(self, name: str) -> ServiceRecord | None:
+        """The Service named `name`, if the plan makes one."""
+        return next((s for s in self.services if s.name == name), None)
 
     def labels(self, workload: Workload) -> dict[str, str]:
         """The pod labels of a workload (recommended app.kubernetes.io labels)."""

@@ -1,16 +1,20 @@
-"""Mapping passes, each Plan → Plan. The order lives here and nowhere else."""
+"""Mapping passes, each Plan → Plan. The order lives here and nowhere else: the base
+passes first, then the overlay planning passes (what dev, staging and prod change).
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import (containers, depends_on, deploy, environment, lifecycle, networks, pre_start, probes, registry,
-               runtime_defaults, secrets, services, unsupported, volumes, workloads)
+from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_budgets, overlay_exposure,
+               overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod, pre_start, probes,
+               registry, runtime_defaults, secret_storage, secrets, services, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
     services.run,
     containers.run,
+    pod.run,
     deploy.run,
     lifecycle.run,
     probes.run,
@@ -22,7 +26,15 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     networks.run,
     registry.run,
     runtime_defaults.run,
+    secret_storage.run,
     unsupported.run,
+    overlays.run,
+    overlay_exposure.run,
+    overlay_scaling.run,
+    overlay_budgets.run,
+    overlay_storage.run,
+    overlay_placement.run,
+    overlay_limits.run,
 )
 
 

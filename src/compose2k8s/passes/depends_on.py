@@ -14,26 +14,20 @@ from __future__ import annotations
 
 import re
 import shlex
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
+from ..analysis.healthcheck import argv, retarget_local_urls
 from ..compose.model import Dependency
-from ..ir.model import Plan, Workload
-from ..mappings import read_table
+from ..ir.model import Plan, Workload, one_shot
+from ..kube_text import escape_expansion
+from ..mappings import helper_images, probe_rules, wait_rules
 from ..names import dns_label
-from .healthcheck import argv, rules
-from .kube_text import escape_expansion
-
-
-@cache
-def _rules() -> dict[str, Any]:
-    return read_table("wait-rules")
 
 
 def _loop(check: str, what: str) -> str:
     """A POSIX sh loop that runs `check` until it succeeds, bounded and logging."""
-    table = _rules()
-    attempts, pause = table["attempts"], table["sleep_seconds"]
+    attempts, pause = wait_rules().attempts, wait_rules().sleep_seconds
     return (f"i=0\n"
             f"until {check}; do\n"
             f"  i=`expr $i + 1`\n"
@@ -46,23 +40,8 @@ def _loop(check: str, what: str) -> str:
 
 
 def _tcp(host: str, port: int) -> dict[str, Any]:
-    return {"image": _rules()["images"]["tcp"],
+    return {"image": helper_images().busybox,
             "command": ["sh", "-c", _loop(f"nc -z -w 2 {host} {port}", f"{host}:{port}")]}
-
-
-def _retarget_urls(text: str, host: str, ports: set[int]) -> str | None:
-    """Point every http(s)://localhost:PORT URL at `host`; None if a port is not served."""
-    ok = True
-
-    def swap(match: re.Match[str]) -> str:
-        nonlocal ok
-        port = int(match.group(3)) if match.group(3) else (443 if match.group(1) == "https" else 80)
-        if port not in ports:
-            ok = False
-        return f"{match.group(1)}://{host}:{port}"
-    locals_ = "|".join(re.escape(h) for h in rules()["local_hosts"])
-    result = re.sub(rf"(https?)://({locals_})(?::(\d+))?", swap, text)
-    return result if ok and result != text else None
 
 
 @lru_cache(maxsize=4096)
@@ -71,28 +50,28 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(shlex.split(text))
 
 
-def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
+def _healthy(plan: Plan, dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
     """(init container, description) rerunning the dependency's healthcheck, or None."""
-    check = dep.service.healthcheck
-    if not check or not check.test or check.disable or check.test[0] == "NONE":
+    check = plan.facts.healthchecks.get(dep.service.name)
+    if not check or not check.test:
         return None
     words, shell = argv(check.test)
     ports = {p.port for p in dep.ports}
     text = shell if shell is not None else shlex.join(words)
     tool = (_words(text) or ("",))[0].rsplit("/", 1)[-1] if text else ""
-    if tool in rules()["http_clients"]:
-        retargeted = _retarget_urls(text, host, ports)
+    if tool in probe_rules().http_clients:
+        retargeted = retarget_local_urls(text, host, ports)
         if retargeted:
-            return {"image": _rules()["images"]["http"], "command": ["sh", "-c", _loop(retargeted, host)]}, \
+            return {"image": helper_images().curl, "command": ["sh", "-c", _loop(retargeted, host)]}, \
                 f"its healthcheck against the Service ({retargeted})"
-    client = _rules()["clients"].get(tool)
+    client = wait_rules().clients.get(tool)
     if client and (shell is None or not re.search(r"[|&;<>`$]", text)):  # one plain client command
         first_port = dep.ports[0].port if dep.ports else None
         if first_port is not None:
-            extra = [a.format(host=host, port=first_port) for a in client["add"]]
+            extra = [a.format(host=host, port=first_port) for a in client.add]
             words = list(_words(text))
             command = shlex.join(words[:1] + extra + words[1:])  # flags before the client's own command
-            image = dep.container["image"] if client["image"] == "self" else client["image"]
+            image = dep.container["image"] if client.image == "self" else client.image
             return {"image": image, "command": ["sh", "-c", _loop(command, host)]}, \
                 f"its healthcheck against the Service ({command})"
     return None
@@ -100,8 +79,8 @@ def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:
 
 def _job_wait(dep: Workload) -> dict[str, Any]:
     """An init container that waits for the Job `dep` to complete (see `_job_access`)."""
-    timeout = _rules()["attempts"] * _rules()["sleep_seconds"]
-    return {"image": _rules()["images"]["kubectl"],
+    timeout = wait_rules().attempts * wait_rules().sleep_seconds
+    return {"image": helper_images().kubectl,
             "command": ["kubectl", "wait", "--for=condition=complete", f"job/{dep.name}", f"--timeout={timeout}s"]}
 
 
@@ -122,11 +101,11 @@ def _job_access(plan: Plan, w: Workload, jobs: list[str]) -> None:
 
 
 def _ready_probe(plan: Plan, dep: Workload) -> None:
-    if dep.ports and "readinessProbe" not in dep.container and dep.kind not in ("Job", "CronJob"):
-        dep.container["readinessProbe"] = {"tcpSocket": {"port": dep.ports[0].port}, "periodSeconds": 5,
-                                           "failureThreshold": 3}
-        plan.trace(dep.service.name, "ports", f"{dep.kind} {dep.name} readinessProbe tcpSocket "
-                   f"{dep.ports[0].port} (a dependency)")
+    if dep.ports and "readinessProbe" not in dep.container and not one_shot(dep.kind):
+        timing = probe_rules().timings["dependency_readiness"]
+        dep.container["readinessProbe"] = {"tcpSocket": {"port": dep.ports[0].port}, "periodSeconds": timing.period,
+                                           "failureThreshold": timing.failure_threshold}
+        plan.trace_field(dep, "ports", f"readinessProbe tcpSocket {dep.ports[0].port} (a dependency)")
 
 
 def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency, jobs: list[str]) -> dict[str, Any] | None:
@@ -134,24 +113,24 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency, jobs: list[s
     dep = plan.workloads[dep_name]
     name = w.service.name
     if spec.condition == "service_completed_successfully":
-        if dep.kind not in ("Job",):
-            plan.warn(name, "depends_on", "completion-not-job", f"waits for {dep_name} to complete, but it is a "
+        if dep.kind != "Job":
+            plan.note(name, "depends_on", "completion-not-job", f"waits for {dep_name} to complete, but it is a "
                       f"{dep.kind}; waiting for it to start instead", "give the dependency restart: \"no\"")
         else:
             jobs.append(dep.name)
             return _job_wait(dep)
     host = dep.client_service
     if not host or not dep.ports:
-        plan.warn(name, "depends_on", "nothing-to-wait-for", f"{dep_name} has no port, so there is nothing to "
+        plan.note(name, "depends_on", "nothing-to-wait-for", f"{dep_name} has no port, so there is nothing to "
                   "wait for; start order is not kept", "declare the port it listens on (expose:)")
         return None
     if spec.condition == "service_healthy":
-        healthy = _healthy(dep, host)
+        healthy = _healthy(plan, dep, host)
         if healthy:
             container, how = healthy
             plan.trace(name, "depends_on", f"init container wait-for-{dep.name}: {how}")
             return container
-        plan.warn(name, "depends_on", "health-as-tcp",
+        plan.note(name, "depends_on", "health-as-tcp",
                   f"{dep_name}'s healthcheck cannot run from another pod; waiting for TCP on "
                   f"{host}:{dep.ports[0].port}, which answers only once its readinessProbe (the healthcheck) passes",
                   severity="info")
@@ -164,11 +143,11 @@ def run(plan: Plan) -> Plan:
         waits, jobs = [], []
         for dep_name, spec in sorted(w.service.depends_on.items()):
             if not spec.required:
-                plan.warn(compose_name, "depends_on", "optional-dependency",
+                plan.note(compose_name, "depends_on", "optional-dependency",
                           f"{dep_name} is optional (required: false): no wait", severity="info")
                 continue
             if spec.restart:
-                plan.warn(compose_name, "depends_on", "restart-on-dependency",
+                plan.note(compose_name, "depends_on", "restart-on-dependency",
                           f"restart: true on {dep_name} has no equivalent; pods are not restarted with it",
                           "rely on readiness probes and client reconnects")
             _ready_probe(plan, plan.workloads[dep_name])

@@ -15,20 +15,14 @@ where Kubernetes has no equivalent (rollback_config, endpoint_mode, …), never 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 from ..compose.units import parse_duration
-from ..ir.model import Plan, Workload
-from ..mappings import read_table
+from ..ir.model import Plan, Workload, one_shot
+from ..mappings import placement
 
 _CONSTRAINT = re.compile(r"^\s*([\w.\-/]+)\s*(==|!=)\s*(\S.*?)\s*$")
 _LABEL_PREFIX = "node.labels."
-
-
-@cache
-def _table() -> dict[str, Any]:
-    return read_table("placement")
 
 
 def parse_constraint(text: str) -> tuple[str, str, str] | None:
@@ -41,61 +35,61 @@ def _node_expression(plan: Plan, w: Workload, text: str) -> dict[str, Any] | Non
     attribute, op, value = parsed or ("", "", "")
     if attribute.startswith(_LABEL_PREFIX):
         key = attribute.removeprefix(_LABEL_PREFIX)
-    elif attribute in _table()["node_attributes"]:
-        key = _table()["node_attributes"][attribute]
+    elif attribute in placement().node_attributes:
+        key = placement().node_attributes[attribute]
         if key == "kubernetes.io/arch":
-            value = _table()["arch_values"].get(value, value)
+            value = placement().arch_values.get(value, value)
     else:
-        plan.warn(w.service.name, "deploy", "placement-constraint", f"placement constraint '{text}' has no "
+        plan.note(w.service.name, "deploy", "placement-constraint", f"placement constraint '{text}' has no "
                   "node label to match", "express it as node labels (node.labels.<key> == value)")
         return None
     return {"key": key, "operator": "In" if op == "==" else "NotIn", "values": [value]}
 
 
-def _placement(plan: Plan, w: Workload, placement: dict[str, Any]) -> None:
+def _placement(plan: Plan, w: Workload, rules: dict[str, Any]) -> None:
     name = w.service.name
-    expressions = [e for e in (_node_expression(plan, w, c) for c in placement.get("constraints") or []) if e]
+    expressions = [e for e in (_node_expression(plan, w, c) for c in rules.get("constraints") or []) if e]
     if expressions:
         w.pod.setdefault("affinity", {})["nodeAffinity"] = {"requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{"matchExpressions": expressions}]}}
-        plan.trace(name, "deploy", f"{w.kind} {w.name} nodeAffinity (placement.constraints)")
+        plan.trace_field(w, "deploy", "nodeAffinity (placement.constraints)")
         labels = sorted({e["key"] for e in expressions if "/" not in e["key"]})
         if labels:
-            plan.warn(name, "deploy", "node-labels", f"placement needs node label(s) {', '.join(labels)}",
+            plan.note(name, "deploy", "node-labels", f"placement needs node label(s) {', '.join(labels)}",
                       f"label the nodes as in Swarm: kubectl label node <node> {labels[0]}=<value>", severity="info")
     spreads = []
-    for preference in placement.get("preferences") or []:
+    for preference in rules.get("preferences") or []:
         spread = str(preference.get("spread", "")) if isinstance(preference, dict) else ""
         if spread.startswith(_LABEL_PREFIX):
             spreads.append({"maxSkew": 1, "topologyKey": spread.removeprefix(_LABEL_PREFIX),
                             "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": plan.selector(w)}})
         else:
-            plan.warn(name, "deploy", "placement-preference", f"placement preference {preference} not mapped",
+            plan.note(name, "deploy", "placement-preference", f"placement preference {preference} not mapped",
                       "spread over a node label: spread: node.labels.<key>")
     if spreads:
         w.pod["topologySpreadConstraints"] = spreads
-        plan.trace(name, "deploy", f"{w.kind} {w.name} topologySpreadConstraints (placement.preferences)")
-    most = placement.get("max_replicas_per_node")
+        plan.trace_field(w, "deploy", "topologySpreadConstraints (placement.preferences)")
+    most = rules.get("max_replicas_per_node")
     if most is not None and str(most) == "1":
         w.pod.setdefault("affinity", {})["podAntiAffinity"] = {"requiredDuringSchedulingIgnoredDuringExecution": [
             {"labelSelector": {"matchLabels": plan.selector(w)}, "topologyKey": "kubernetes.io/hostname"}]}
-        plan.trace(name, "deploy", f"{w.kind} {w.name} podAntiAffinity (max_replicas_per_node 1)")
+        plan.trace_field(w, "deploy", "podAntiAffinity (max_replicas_per_node 1)")
     elif most is not None:
-        plan.warn(name, "deploy", "max-replicas-per-node", f"max_replicas_per_node {most} has no exact "
+        plan.note(name, "deploy", "max-replicas-per-node", f"max_replicas_per_node {most} has no exact "
                   "equivalent (only 1 does: one pod per node)", "spread pods with topologySpreadConstraints")
 
 
 def _update(plan: Plan, w: Workload, update: dict[str, Any]) -> None:
     name = w.service.name
     if w.kind not in ("Deployment", "DaemonSet"):
-        plan.warn(name, "deploy", "update-config", f"update_config not mapped for a {w.kind}",
+        plan.note(name, "deploy", "update-config", f"update_config not mapped for a {w.kind}",
                   "a StatefulSet updates one pod at a time; Jobs are not updated")
         return
     try:
         batch = int(update.get("parallelism", 1) or 0)
         delay = parse_duration(update["delay"]) if update.get("delay") else None
     except (TypeError, ValueError):
-        plan.warn(name, "deploy", "update-config", f"update_config {update} has a value that is not a number "
+        plan.note(name, "deploy", "update-config", f"update_config {update} has a value that is not a number "
                   "or duration; not mapped", "parallelism is a count, delay a duration like 10s")
         return
     step: int | str = batch if batch > 0 else "100%"  # parallelism 0: all at once
@@ -105,23 +99,23 @@ def _update(plan: Plan, w: Workload, update: dict[str, Any]) -> None:
     w.rollout[field] = {"type": "RollingUpdate", "rollingUpdate": rolling}
     if delay:
         w.rollout["minReadySeconds"] = max(0, round(delay))
-    plan.trace(name, "deploy", f"{w.kind} {w.name} {field} (update_config)")
+    plan.trace_field(w, "deploy", f"{field} (update_config)")
     lost = sorted(set(update) - {"parallelism", "order", "delay"})
     if lost:
-        plan.warn(name, "deploy", "update-config", f"update_config {', '.join(lost)} not mapped: a stuck rollout "
+        plan.note(name, "deploy", "update-config", f"update_config {', '.join(lost)} not mapped: a stuck rollout "
                   "stops at progressDeadlineSeconds and is rolled back by hand", "kubectl rollout undo")
 
 
 def _restart_policy(plan: Plan, w: Workload, policy: dict[str, Any]) -> None:
     name = w.service.name
     attempts = policy.get("max_attempts")
-    if str(attempts).isdigit() and w.kind in ("Job", "CronJob"):
+    if str(attempts).isdigit() and one_shot(w.kind):
         w.job["backoffLimit"] = int(attempts)
-        plan.trace(name, "deploy", f"{w.kind} {w.name} backoffLimit (restart_policy.max_attempts)")
+        plan.trace_field(w, "deploy", "backoffLimit (restart_policy.max_attempts)")
     kept = {"condition", "max_attempts"} if "backoffLimit" in w.job and str(attempts).isdigit() else {"condition"}
     lost = sorted(set(policy) - kept)
     if lost:
-        plan.warn(name, "deploy", "restart-policy", f"restart_policy {', '.join(lost)} not mapped: the kubelet "
+        plan.note(name, "deploy", "restart-policy", f"restart_policy {', '.join(lost)} not mapped: the kubelet "
                   "restarts with its own back-off", "rely on the kubelet's exponential back-off")
 
 
@@ -136,12 +130,12 @@ def _deploy(plan: Plan, w: Workload) -> None:
         _restart_policy(plan, w, deploy.restart_policy)
     if deploy.labels:
         w.annotations.update(deploy.labels)
-        plan.trace(w.service.name, "deploy", f"{w.kind} {w.name} metadata.annotations (deploy.labels)")
+        plan.trace_field(w, "deploy", "metadata.annotations (deploy.labels)")
     if "rollback_config" in extra:
-        plan.warn(w.service.name, "deploy", "rollback-config", "rollback_config not mapped: Kubernetes rolls "
+        plan.note(w.service.name, "deploy", "rollback-config", "rollback_config not mapped: Kubernetes rolls "
                   "back on request, not automatically", "kubectl rollout undo")
     if extra.get("endpoint_mode") == "dnsrr":
-        plan.warn(w.service.name, "deploy", "endpoint-mode", "endpoint_mode dnsrr: the Service load-balances "
+        plan.note(w.service.name, "deploy", "endpoint-mode", "endpoint_mode dnsrr: the Service load-balances "
                   "through a virtual IP instead of DNS round robin", "for DNS round robin make the Service "
                   "headless (clusterIP: None) in an overlay", severity="info")
 

@@ -62,10 +62,10 @@ def _hook(plan: Plan, w: Workload, key: str) -> None:
     if not hooks:
         return
     w.container.setdefault("lifecycle", {})[HOOKS[key]] = {"exec": {"command": handler_command(hooks)}}
-    plan.trace(w.service.name, key, f"{w.kind} {w.name} containers[0].lifecycle.{HOOKS[key]}")
+    plan.trace_field(w, key, f"containers[0].lifecycle.{HOOKS[key]}")
     lost = _lost(hooks)
     if lost:
-        plan.warn(w.service.name, key, "hook-options",
+        plan.note(w.service.name, key, "hook-options",
                   f"{', '.join(lost)} of a hook not kept; the handler runs as the container's own user",
                   "give the container what the hook needs (its user, securityContext, env), or drop the option")
 

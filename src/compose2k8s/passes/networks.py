@@ -15,15 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir.model import Plan, Workload
-from ..mappings import read_table
+from ..mappings import network_keys
 from ..names import dns_label
 
 LABEL_PREFIX = "networks.compose2k8s.io/"
-
-
-def _dropped_keys() -> dict[str, frozenset[str]]:
-    """{"attachment": keys of a service's network entry, "network": keys of a network} we drop."""
-    return {where: frozenset(keys) for where, keys in read_table("network-keys").items()}
 
 
 def _memberships(plan: Plan) -> dict[str, set[str]]:
@@ -61,7 +56,7 @@ def _cross_network_dependents(plan: Plan, networks: dict[str, set[str]]) -> dict
             if other in networks and name in networks and not networks[other] & networks[name] \
                     and plan.workloads[name].listens:
                 found.setdefault(name, []).append(plan.workloads[other])
-                plan.warn(other, "depends_on", "cross-network-wait",
+                plan.note(other, "depends_on", "cross-network-wait",
                           f"depends on {name} but shares no network with it: its pods may reach {name} so that "
                           "the wait can run", "put both on one network if they should talk", severity="info")
     return found
@@ -69,19 +64,19 @@ def _cross_network_dependents(plan: Plan, networks: dict[str, set[str]]) -> dict
 
 def _addressing(plan: Plan) -> None:
     """Addressing and driver settings have no pod-network equivalent: say which were dropped."""
-    keys = _dropped_keys()
+    keys = network_keys()
     for name, svc in sorted(plan.project.services.items()):
         dropped = sorted({key for config in (svc.networks or {}).values() if isinstance(config, dict)
-                          for key in config if key in keys["attachment"]})
+                          for key in config if key in keys.attachment})
         if dropped:
-            plan.warn(name, "networks", "network-addressing", f"{', '.join(dropped)} dropped: pods get their "
+            plan.note(name, "networks", "network-addressing", f"{', '.join(dropped)} dropped: pods get their "
                       "addresses from the cluster", "reach the service by its name; its Service finds the pods")
     for name, network in sorted(plan.project.networks.items()):
         present = network.model_fields_set | set(network.model_extra or {})
-        dropped = sorted(key for key in present if key in keys["network"] and getattr(network, key, None) not in
+        dropped = sorted(key for key in present if key in keys.network and getattr(network, key, None) not in
                          (None, False, {}, []))
         if dropped:
-            plan.warn("", "networks", "network-settings", f"network {name}: {', '.join(dropped)} dropped: the "
+            plan.note("", "networks", "network-settings", f"network {name}: {', '.join(dropped)} dropped: the "
                       "cluster's network plugin decides addressing and routing",
                       "write an egress NetworkPolicy to keep an internal network's no-way-out rule"
                       if "internal" in dropped else "reach services by name, never by address")
@@ -93,14 +88,14 @@ def run(plan: Plan) -> Plan:
     if len(set().union(*networks.values())) < 2:
         return plan  # one network (or none): nothing is isolated, as in Compose
     if not plan.options.network_policies:
-        plan.warn("", "networks", "networks-not-isolated",
+        plan.note("", "networks", "networks-not-isolated",
                   "compose networks isolate services, but network_policies is off: every pod can reach every "
                   "Service in the namespace", "set network_policies: true, or add your own NetworkPolicies")
         return plan
     dependents = _cross_network_dependents(plan, networks)
     for name, w in plan.workloads.items():
         if name not in networks:
-            plan.warn(name, "network_mode", "network-mode-policy",
+            plan.note(name, "network_mode", "network-mode-policy",
                       "uses network_mode, so no network labels or NetworkPolicy: other services' policies "
                       "do not admit it unless on published ports", "use compose networks for this service")
             continue
@@ -110,7 +105,7 @@ def run(plan: Plan) -> Plan:
             policy = _policy(plan, w, networks[name], dependents.get(name, []))
             plan.add(name, policy)
             plan.trace(name, "networks", f"NetworkPolicy {policy['metadata']['name']}")
-    plan.warn("", "networks", "network-policies",
+    plan.note("", "networks", "network-policies",
               "compose networks are kept as NetworkPolicies; they take effect only with a network plugin that "
               "enforces them (Calico, Cilium, …)", "check your cluster's network plugin", severity="info")
     return plan

@@ -9,16 +9,13 @@ for workloads that keep pods running. Dependency waits come first, as in Compose
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from ..analysis.secret_names import split_secret
 from ..compose.model import PreStartHook
-from ..ir.model import Plan, SecretData, Workload
+from ..ir.model import Plan, SecretData, Workload, one_shot
+from ..kube_text import escape_expansion, run_as
 from ..names import dns_label
-from .environment import peer_renames, renames, rewrite, split_secret
-from .kube_text import escape_expansion, run_as
-
-ONE_SHOT = ("Job", "CronJob")
 
 
 def _user(plan: Plan, w: Workload, hook: PreStartHook, same_image: bool) -> dict[str, Any]:
@@ -28,19 +25,18 @@ def _user(plan: Plan, w: Workload, hook: PreStartHook, same_image: bool) -> dict
         return {k: inherited[k] for k in ("runAsUser", "runAsGroup") if k in inherited and same_image}
     ids = run_as(hook.user)
     if ids is None:
-        plan.warn(w.service.name, "pre_start", "user-name", f"pre_start user '{hook.user}' is a name; Kubernetes "
+        plan.note(w.service.name, "pre_start", "user-name", f"pre_start user '{hook.user}' is a name; Kubernetes "
                   "needs a numeric uid: the step runs as its image's user", "use user: \"<uid>:<gid>\"")
         return {}
     return ids
 
 
-def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int,
-         peers: tuple[dict[str, str], re.Pattern[str] | None]) -> list[dict[str, Any]]:
+def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> list[dict[str, Any]]:
     """The service's env entries, then the step's own (secret-looking values through a Secret;
-    peer host names renamed as in the service's environment, `peers` from `peer_renames`)."""
-    own = {k: rewrite(v, *peers) for k, v in hook.environment.items() if v is not None}
+    peer host names renamed as in the service's environment)."""
+    own = {k: plan.facts.rewrite_peers(v, w.service.name) for k, v in hook.environment.items() if v is not None}
     if len(own) < len(hook.environment):
-        plan.warn(w.service.name, "pre_start", "hook-options", "pre_start environment entries without a value "
+        plan.note(w.service.name, "pre_start", "hook-options", "pre_start environment entries without a value "
                   "are not kept", "give them a value, or set them on the service")
     plain, secret = split_secret(own)
     env = [e for e in w.container.get("env", []) if e["name"] not in own]
@@ -50,13 +46,12 @@ def _env(plan: Plan, w: Workload, hook: PreStartHook, index: int,
         plan.secrets.append(SecretData(name=name, service=w.service.name,
                                        data={k: v.encode() for k, v in sorted(secret.items())}))
         env += [{"name": k, "valueFrom": {"secretKeyRef": {"name": name, "key": k}}} for k in sorted(secret)]
-        plan.warn(w.service.name, "pre_start", "secret-env", f"{', '.join(sorted(secret))} of pre_start step "
+        plan.note(w.service.name, "pre_start", "secret-env", f"{', '.join(sorted(secret))} of pre_start step "
                   f"{index} look secret: moved to Secret {name} (encrypted)", severity="info")
     return env
 
 
-def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int,
-                    peers: tuple[dict[str, str], re.Pattern[str] | None]) -> dict[str, Any]:
+def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> dict[str, Any]:
     same_image = hook.image in (None, w.service.image)
     container: dict[str, Any] = {"name": f"pre-start-{index}", "image": hook.image or w.container["image"]}
     if same_image:  # the service's own entrypoint and pull policy go with its image
@@ -67,13 +62,13 @@ def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int,
     if working_dir:
         container["workingDir"] = working_dir
     container.update({k: w.container[k] for k in ("envFrom", "volumeMounts", "resources") if k in w.container})
-    env = _env(plan, w, hook, index, peers)
+    env = _env(plan, w, hook, index)
     if env:
         container["env"] = env
     security = _user(plan, w, hook, same_image)
     if hook.privileged:
         security["privileged"] = True
-        plan.warn(w.service.name, "pre_start", "privileged", f"pre_start step {index} runs privileged, as in "
+        plan.note(w.service.name, "pre_start", "privileged", f"pre_start step {index} runs privileged, as in "
                   "compose", "Pod Security 'restricted' and 'baseline' namespaces refuse it", severity="info")
     if security:
         container["securityContext"] = security
@@ -81,17 +76,15 @@ def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int,
 
 
 def run(plan: Plan) -> Plan:
-    mapping = renames(plan)
     for name, w in sorted(plan.workloads.items()):
         hooks = w.service.pre_start
         if not hooks:
             continue
-        peers = peer_renames(mapping, name)
-        w.init_containers += [_init_container(plan, w, hook, i, peers) for i, hook in enumerate(hooks, start=1)]
-        plan.trace(name, "pre_start", f"{w.kind} {w.name} initContainers pre-start-1..{len(hooks)}")
+        w.init_containers += [_init_container(plan, w, hook, i) for i, hook in enumerate(hooks, start=1)]
+        plan.trace_field(w, "pre_start", f"initContainers pre-start-1..{len(hooks)}")
         once = [str(i) for i, hook in enumerate(hooks, start=1) if not hook.per_replica]
-        if once and w.kind not in ONE_SHOT:
-            plan.warn(name, "pre_start", "pre-start-per-pod",
+        if once and not one_shot(w.kind):
+            plan.note(name, "pre_start", "pre-start-per-pod",
                       f"pre_start step {', '.join(once)} runs in every pod here (each replica, and again when a "
                       "pod is replaced), not once for the service",
                       "make it safe to repeat and set per_replica: true, or move it to a one-shot service "

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..analysis.healthcheck import classify
 from ..compose.model import Healthcheck
-from ..ir.model import Plan, Workload
+from ..ir.model import Plan, Workload, one_shot
+from ..kube_text import escape_expansion, seconds
+from ..mappings import probe_rules
 from ..options import HttpProbe
-from .healthcheck import classify, rules
-from .kube_text import escape_expansion, seconds
 
 KOMPOSE = "kompose.service.healthcheck."
 
@@ -31,16 +32,16 @@ def _handler(test: list[str]) -> dict[str, Any]:
 
 
 def _timing(check: Healthcheck) -> dict[str, int]:
-    defaults = rules()["defaults"]
-    return {"periodSeconds": seconds(check.interval if check.interval is not None else defaults["interval"]),
-            "timeoutSeconds": seconds(check.timeout if check.timeout is not None else defaults["timeout"]),
-            "failureThreshold": max(1, check.retries if check.retries is not None else defaults["retries"])}
+    defaults = probe_rules().defaults
+    return {"periodSeconds": seconds(check.interval if check.interval is not None else defaults.interval),
+            "timeoutSeconds": seconds(check.timeout if check.timeout is not None else defaults.timeout),
+            "failureThreshold": max(1, check.retries if check.retries is not None else defaults.retries)}
 
 
 def _startup(handler: dict[str, Any], check: Healthcheck) -> dict[str, Any] | None:
     if not check.start_period:
         return None
-    period = seconds(check.start_interval or rules()["defaults"]["start_interval"])
+    period = seconds(check.start_interval or probe_rules().defaults.start_interval)
     return {**handler, "periodSeconds": period, "timeoutSeconds": _timing(check)["timeoutSeconds"],
             "failureThreshold": max(1, math.ceil(check.start_period / period))}
 
@@ -58,7 +59,9 @@ def _http_override(probe: HttpProbe, w: Workload, base: dict[str, Any] | None) -
     port = probe.port or (w.ports[0].port if w.ports else 80)
     out: dict[str, Any] = {"httpGet": {"path": probe.path, "port": port}}
     timing = {k: v for k, v in (base or {}).items() if k in ("periodSeconds", "timeoutSeconds", "failureThreshold")}
-    out.update(timing or {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3})
+    default = probe_rules().timings["http_override"]
+    out.update(timing or {"periodSeconds": default.period, "timeoutSeconds": default.timeout,
+                          "failureThreshold": default.failure_threshold})
     if probe.initial_delay_seconds is not None:
         out["initialDelaySeconds"] = probe.initial_delay_seconds
     if probe.period_seconds is not None:
@@ -68,13 +71,14 @@ def _http_override(probe: HttpProbe, w: Workload, base: dict[str, Any] | None) -
 
 def _from_healthcheck(plan: Plan, w: Workload) -> None:
     svc = w.service
-    check = svc.healthcheck
+    check = plan.facts.healthchecks.get(svc.name)
     labels = svc.labels
-    if labels.get(KOMPOSE + "liveness.disable", "").lower() == "true" or (check and (
-            check.disable or (check.test and check.test[0] == "NONE"))):
-        plan.trace(svc.name, "healthcheck", f"{w.kind} {w.name}: disabled, no probes")
+    if any(k.startswith(KOMPOSE) for k in labels):
+        plan.trace_field(w, "labels", "probes (kompose.service.healthcheck.* labels)")
+    if labels.get(KOMPOSE + "liveness.disable", "").lower() == "true" or svc.name in plan.facts.healthcheck_disabled:
+        plan.trace_field(w, "healthcheck", "disabled, no probes")
         return
-    liveness_check = _kompose_check(labels, KOMPOSE + "liveness.") or (check if check and check.test else None)
+    liveness_check = _kompose_check(labels, KOMPOSE + "liveness.") or check
     readiness_check = _kompose_check(labels, KOMPOSE + "readiness.") or liveness_check
     if liveness_check:
         handler = _handler(liveness_check.test)
@@ -82,24 +86,25 @@ def _from_healthcheck(plan: Plan, w: Workload) -> None:
         startup = _startup(handler, liveness_check)
         if startup:
             w.container["startupProbe"] = startup
-        plan.trace(svc.name, "healthcheck", f"{w.kind} {w.name} containers[0].livenessProbe, readinessProbe"
-                   + (", startupProbe" if startup else ""))
+        plan.trace_field(w, "healthcheck", "containers[0].livenessProbe, readinessProbe"
+                         + (", startupProbe" if startup else ""))
     if readiness_check:
         w.container["readinessProbe"] = {**_handler(readiness_check.test), **_timing(readiness_check)}
+    period = probe_rules().timings["kompose_liveness"].period
     http_path = labels.get(KOMPOSE + "liveness.http_get_path")
     if http_path:
         port = int(labels.get(KOMPOSE + "liveness.http_get_port", w.ports[0].port if w.ports else 80))
-        w.container["livenessProbe"] = {"httpGet": {"path": http_path, "port": port}, "periodSeconds": 10}
+        w.container["livenessProbe"] = {"httpGet": {"path": http_path, "port": port}, "periodSeconds": period}
     tcp_port = labels.get(KOMPOSE + "liveness.tcp_port")
     if tcp_port:
-        w.container["livenessProbe"] = {"tcpSocket": {"port": int(tcp_port)}, "periodSeconds": 10}
+        w.container["livenessProbe"] = {"tcpSocket": {"port": int(tcp_port)}, "periodSeconds": period}
 
 
 def run(plan: Plan) -> Plan:
     for name, workload in plan.workloads.items():
-        if workload.kind in ("Job", "CronJob"):
+        if one_shot(workload.kind):
             if workload.service.healthcheck and workload.service.healthcheck.test:
-                plan.warn(name, "healthcheck", "job-probe", "healthcheck of a one-shot Job is not mapped",
+                plan.note(name, "healthcheck", "job-probe", "healthcheck of a one-shot Job is not mapped",
                           "Jobs report completion instead of health", severity="info")
             continue
         _from_healthcheck(plan, workload)
@@ -107,11 +112,9 @@ def run(plan: Plan) -> Plan:
         if override and override.liveness:
             workload.container["livenessProbe"] = _http_override(override.liveness, workload,
                                                                  workload.container.get("livenessProbe"))
-            plan.trace(name, "healthcheck", f"{workload.kind} {workload.name} livenessProbe GET "
-                       f"{override.liveness.path} (options)")
+            plan.trace_field(workload, "healthcheck", f"livenessProbe GET {override.liveness.path} (options)")
         if override and override.readiness:
             workload.container["readinessProbe"] = _http_override(override.readiness, workload,
                                                                   workload.container.get("readinessProbe"))
-            plan.trace(name, "healthcheck", f"{workload.kind} {workload.name} readinessProbe GET "
-                       f"{override.readiness.path} (options)")
+            plan.trace_field(workload, "healthcheck", f"readinessProbe GET {override.readiness.path} (options)")
     return plan

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..ir.model import Plan, SecretData, Workload
+from ..ir.model import Plan, SecretData, TokenRefresher, Workload
 from ..names import dns_label
-from .images import registry_host
+from ..analysis.images import registry_host
 
 ECR = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$")
 REFRESHER = "ecr-token-refresher"
@@ -67,10 +67,11 @@ def _refresher(plan: Plan, registry: str, region: str) -> None:
                                         "containers": [container]}}}}}})
     plan.secrets.append(SecretData(name=CREDENTIALS, service="", placeholder=True,
                                    data={"aws-access-key-id": b"REPLACE_ME", "aws-secret-access-key": b"REPLACE_ME"}))
-    plan.warn("", "image", "ecr-refresher",
+    plan.note("", "image", "ecr-refresher",
               f"images on {registry}: pull secret {reg.ecr_pull_secret} is refreshed every 8 hours by CronJob "
               f"{REFRESHER}; fill in Secret {CREDENTIALS} (sops edit) and run the first refresh by hand",
               f"kubectl create job --from=cronjob/{REFRESHER} ecr-token-initial", severity="info")
+    plan.token_refresher = TokenRefresher(REFRESHER, "ecr-token-initial")
 
 
 def run(plan: Plan) -> Plan:
@@ -96,10 +97,10 @@ def run(plan: Plan) -> Plan:
         first = sorted(ecr)[0]
         _refresher(plan, first, ecr[first])
         for extra in sorted(ecr)[1:]:
-            plan.warn("", "image", "several-ecr", f"images also on {extra}: the refresher serves only {first}",
+            plan.note("", "image", "several-ecr", f"images also on {extra}: the refresher serves only {first}",
                       "add a second refresher for it by hand")
     for host, name in sorted(others.items()):
-        plan.warn("", "image", "private-registry", f"images on {host} need pull secret {name}",
+        plan.note("", "image", "private-registry", f"images on {host} need pull secret {name}",
                   f"kubectl create secret docker-registry {name} --docker-server={host} "
                   "--docker-username=<user> --docker-password=<token> -n <namespace>")
     return plan

@@ -25,7 +25,7 @@ def run(plan: Plan) -> Plan:
             w.pod.setdefault("securityContext", {}).setdefault("seccompProfile", {"type": "RuntimeDefault"})
         if "serviceAccountName" not in w.pod:
             w.pod["automountServiceAccountToken"] = False
-    plan.warn("", "services", "runtime-defaults",
+    plan.note("", "services", "runtime-defaults",
               "pods run with the container runtime's default seccomp profile and without a Kubernetes API "
               "token, as Docker ran the compose containers",
               "set runtime_defaults: false to leave both to the cluster; a service that calls the Kubernetes "

@@ -15,7 +15,7 @@ def _value(plan: Plan, name: str) -> bytes | None:
     if top.environment:
         value = plan.project.environment.get(top.environment)
         if value is None:
-            plan.warn("", "secrets", "secret-env-unset", f"secret {name} reads ${top.environment}, which is not set",
+            plan.note("", "secrets", "secret-env-unset", f"secret {name} reads ${top.environment}, which is not set",
                       "set it when converting; the Secret gets REPLACE_ME")
         return value.encode() if value is not None else None
     return read_project_file(Path(top.file), plan.project.working_dir, plan.options.allow_outside_project,
@@ -27,7 +27,7 @@ def run(plan: Plan) -> Plan:
     for name in used:
         top = plan.project.secrets[name]
         if top.external:
-            plan.warn("", "secrets", "external-secret", f"secret {name} is external: Secret "
+            plan.note("", "secrets", "external-secret", f"secret {name} is external: Secret "
                       f"{existing_name(name, top)} with key {config_key(name)} must already exist",
                       "create it before deploying")
             continue
@@ -49,7 +49,7 @@ def run(plan: Plan) -> Plan:
                 gid = ref.gid if ref.gid and ref.gid.isdigit() else None
                 if gid:
                     w.pod.setdefault("securityContext", {})["fsGroup"] = int(gid)
-                plan.warn(compose_name, "secrets", "secret-owner",
+                plan.note(compose_name, "secrets", "secret-owner",
                           f"secret {ref.source} uid/gid: files are owned by root"
                           + (f", group {gid} through fsGroup" if gid else ""),
                           "run the container with a matching runAsUser if it must own the file", severity="info")

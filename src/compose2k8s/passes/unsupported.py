@@ -20,7 +20,7 @@ def run(plan: Plan) -> Plan:
                 continue
             if status.status == "partial" and (name, key) in traced:
                 continue
-            plan.warn(name, key, "not-mapped" if status.status == "not_mapped" else "partial",
+            plan.note(name, key, "not-mapped" if status.status == "not_mapped" else "partial",
                       f"{key} is {'not mapped' if status.status == 'not_mapped' else 'only partly mapped'}"
                       + (f": {status.reason}" if status.reason else ""),
                       f"maps to {status.to}" if status.to else "")

@@ -10,19 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analysis.volume_drivers import backing_of
 from ..compose.model import Mount
-from ..ir.model import Plan, Workload
+from ..ir.model import Claim, NfsShare, Plan, Workload
+from ..kube_text import quantity_memory
+from ..mappings import helper_images, host_paths
 from ..names import config_key, dns_label, existing_name
 from ..project_files import read_project_file
-from .kube_text import quantity_memory
-from .volume_drivers import backing_of
-from .workloads import volume_users
-
-HOST_SYSTEM_PATHS = ("/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/var/run/docker.sock",
-                     "/run/docker.sock", "/var/lib/docker", "/var/run", "/run", "/var/log", "/tmp", "/root",
-                     "/home", "/usr", "/bin", "/sbin", "/lib", "/var/lib/kubelet", "/var/lib/containerd")
-COPY_IMAGE = "busybox:1.36.1"
-SIZE_LABELS = ("compose2k8s.size", "kompose.volume.size")
 
 
 @dataclass
@@ -43,7 +37,7 @@ def _mounts_with_volumes_from(plan: Plan, name: str, seen: tuple[str, ...] = ())
     for ref in svc.volumes_from:
         source, _, mode = ref.partition(":")
         if source.startswith("container") or source not in plan.project.services or source in seen:
-            plan.warn(name, "volumes_from", "volumes-from", f"volumes_from {ref} cannot be resolved",
+            plan.note(name, "volumes_from", "volumes-from", f"volumes_from {ref} cannot be resolved",
                       "name a compose service")
             continue
         for mount in _mounts_with_volumes_from(plan, source, seen + (name,)):
@@ -53,20 +47,15 @@ def _mounts_with_volumes_from(plan: Plan, name: str, seen: tuple[str, ...] = ())
 
 
 def _is_host_system(path: str) -> bool:
-    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in HOST_SYSTEM_PATHS if p != "/") \
-        or path == "/"
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in host_paths().host_system_paths
+               if p != "/") or path == "/"
 
 
 def _size(plan: Plan, volume: str) -> str:
     top = plan.project.volumes.get(volume)
     labels = top.labels if top and isinstance(top.labels, dict) else {}
-    return next((labels[k] for k in SIZE_LABELS if k in labels), None) or plan.options.storage.sizes.get(
+    return next((labels[k] for k in host_paths().size_labels if k in labels), None) or plan.options.storage.sizes.get(
         volume, plan.options.storage.default_size)
-
-
-def _claim(plan: Plan, name: str, mode: str, size: str, owner: Workload | None) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": plan.meta(name, owner),
-            "spec": {"accessModes": [mode], "resources": {"requests": {"storage": size}}}}
 
 
 def _claim_name(plan: Plan, storage: _Storage, taken: set[str]) -> str:
@@ -85,63 +74,68 @@ def _claim_name(plan: Plan, storage: _Storage, taken: set[str]) -> str:
 
 
 def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
+    """One claim per named volume or bind folder (see `_claim`), mounted in each user."""
     taken: set[str] = set()
     for key in sorted(storages):
         storage = storages[key]
-        kind, source = key
-        users = sorted({u.service for u in storage.uses})
-        name = _claim_name(plan, storage, taken)
-        size = _size(plan, source) if kind == "volume" else plan.options.storage.default_size
-        top = plan.project.volumes.get(source) if kind == "volume" else None
-        external = bool(top and top.external)
-        share = backing_of(top) if top is not None else None
-        nfs = share is not None and share.kind == "nfs"
-        single = plan.workloads[users[0]] if len(users) == 1 else None
-        template = single is not None and single.kind == "StatefulSet" and kind == "volume" and not external \
-            and not nfs
-        if template:
-            single.claim_templates.append({"metadata": {"name": name},
-                                           "spec": {"accessModes": ["ReadWriteOnce"],
-                                                    "resources": {"requests": {"storage": size}}}})
-        elif external:
-            plan.warn(users[0], "volumes", "external-volume",
-                      f"volume {source} is external: a PersistentVolumeClaim named {name} must already exist",
-                      "create it before deploying")
-        else:
-            mode = "ReadWriteMany" if len(users) > 1 or nfs else "ReadWriteOnce"
-            folder = users[0] if single else ""
-            claim = _claim(plan, name, mode, size, single)
-            if nfs:  # bound by each overlay's PersistentVolume, never provisioned
-                claim["spec"]["storageClassName"] = ""
-                plan.nfs_shares[name] = {"server": share.server, "path": share.device, "options": list(share.options)}
-                plan.warn(users[0] if single else "", "volumes", "nfs-volume",
-                          f"volume {source} is the NFS share {share.server}:{share.device}: staging and prod bind "
-                          f"claim {name} to it with a PersistentVolume (dev keeps a local folder)",
-                          "the nodes need an NFS client (nfs-common) and a route to the server",
-                          severity="info")
-            plan.add(folder, claim)
-            if len(users) > 1 and not nfs:
-                plan.warn("", "volumes", "rwx-claim",
-                          f"{'volume ' + source if kind == 'volume' else 'folder ' + _rel(plan, source)} is shared by "
-                          f"{', '.join(users)}: one ReadWriteMany claim {name}",
-                          "its storage class must support ReadWriteMany (NFS, EFS, CephFS, Longhorn RWX…)",
-                          severity="info")
-            if kind == "bind":
-                plan.warn(users[0] if single else "", "volumes", "bind-folder",
-                          f"folder {_rel(plan, source)} becomes claim {name}; its current files are not copied",
-                          "seed the claim once (kubectl cp) if the service needs them", severity="info")
+        claim = _claim(plan, storage, _claim_name(plan, storage, taken))
         for use in storage.uses:
             w = plan.workloads[use.service]
-            volume = {"name": name} if template else {"name": name, "persistentVolumeClaim": {"claimName": name}}
-            mount = {"name": name, "mountPath": use.mount.target}
+            mount = {"name": claim.name, "mountPath": use.mount.target}
             if use.mount.read_only:
                 mount["readOnly"] = True
-            if template:
+            if claim.template:
                 w.container.setdefault("volumeMounts", []).append(mount)
             else:
-                w.mount(volume, mount)
+                w.mount({"name": claim.name, "persistentVolumeClaim": {"claimName": claim.name}}, mount)
             plan.trace(use.service, "volumes", f"{use.mount.target} ← "
-                       + (f"volumeClaimTemplate {name}" if template else f"PersistentVolumeClaim {name}"))
+                       + (f"volumeClaimTemplate {claim.name}" if claim.template else
+                          f"PersistentVolumeClaim {claim.name}"))
+
+
+def _claim(plan: Plan, storage: _Storage, name: str) -> Claim:
+    """The claim of a storage: a StatefulSet's claim template when only it uses a named volume,
+    else a PersistentVolumeClaim (ReadWriteMany when shared or NFS); an external volume's claim
+    must exist already."""
+    kind, source = storage.key
+    users = sorted({u.service for u in storage.uses})
+    writers = {u.service for u in storage.uses if not u.mount.read_only}
+    readers = [u for u in users if u not in writers]
+    size = _size(plan, source) if kind == "volume" else plan.options.storage.default_size
+    top = plan.project.volumes.get(source) if kind == "volume" else None
+    share = backing_of(top) if top is not None else None
+    nfs = NfsShare(share.server, share.device, share.options) if share and share.kind == "nfs" else None
+    single = plan.workloads[users[0]] if len(users) == 1 else None
+    described = f"volume {source}" if kind == "volume" else f"folder {_rel(plan, source)}"
+    external = bool(top and top.external)
+    if single is not None and single.kind == "StatefulSet" and kind == "volume" and not external and not nfs:
+        claim = Claim(name, "ReadWriteOnce", size, users, described, owner=users[0], template=True, read_only=readers)
+        plan.claims.append(claim)
+        return claim
+    mode = "ReadWriteMany" if len(users) > 1 or nfs else "ReadWriteOnce"
+    claim = Claim(name, mode, size, users, described, owner=users[0] if single else None, nfs=nfs,
+                  read_only=readers, external=external)
+    plan.claims.append(claim)
+    if external:
+        plan.note(users[0], "volumes", "external-volume",
+                  f"volume {source} is external: a PersistentVolumeClaim named {name} must already exist",
+                  "create it before deploying")
+        return claim
+    where = users[0] if single else ""
+    if nfs:  # bound by each overlay's PersistentVolume, never provisioned
+        plan.note(where, "volumes", "nfs-volume",
+                  f"volume {source} is the NFS share {nfs.server}:{nfs.path}: staging and prod bind "
+                  f"claim {name} to it with a PersistentVolume (dev keeps a local folder)",
+                  "the nodes need an NFS client (nfs-common) and a route to the server", severity="info")
+    elif len(users) > 1:
+        plan.note("", "volumes", "rwx-claim", f"{described} is shared by {', '.join(users)}: one ReadWriteMany "
+                  f"claim {name}", "its storage class must support ReadWriteMany (NFS, EFS, CephFS, Longhorn RWX…)",
+                  severity="info")
+    if kind == "bind":
+        plan.note(where, "volumes", "bind-folder",
+                  f"folder {_rel(plan, source)} becomes claim {name}; its current files are not copied",
+                  "seed the claim once (kubectl cp) if the service needs them", severity="info")
+    return claim
 
 
 def _rel(plan: Plan, path: str) -> str:
@@ -184,14 +178,14 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
             group = w.container["securityContext"].get("runAsGroup", owner)
             script += f"chown -R {owner}:{group} /writable\n"
         script += "echo copied " + " ".join(k for k, _ in writable) + "\n"
-        w.init_containers.append({"name": "copy-writable-files", "image": COPY_IMAGE,
+        w.init_containers.append({"name": "copy-writable-files", "image": helper_images().busybox,
                                   "command": ["sh", "-c", script],
                                   "volumeMounts": [{"name": "files", "mountPath": "/templates", "readOnly": True},
                                                    {"name": "writable-files", "mountPath": "/writable"}]})
         for key, mount in writable:
             w.mount({"name": "writable-files", "emptyDir": {}},
                     {"name": "writable-files", "mountPath": mount.target, "subPath": key})
-        plan.warn(w.service.name, "volumes", "writable-file",
+        plan.note(w.service.name, "volumes", "writable-file",
                   f"writable file(s) {', '.join(m.target for _, m in writable)} are copied from ConfigMap {name} "
                   "into an emptyDir at start: edits in the pod are lost on restart",
                   "edit the ConfigMap and restart the rollout to keep a change", severity="info")
@@ -211,7 +205,7 @@ def _configs(plan: Plan) -> None:
             cm_name = existing_name(ref.source, top)
             key = config_key(ref.source)
             if top is None or top.external:
-                plan.warn(compose_name, "configs", "external-config",
+                plan.note(compose_name, "configs", "external-config",
                           f"config {ref.source} is external: ConfigMap {cm_name} with key {key} must already exist",
                           "create it before deploying")
             elif cm_name not in made:
@@ -236,7 +230,7 @@ def _configs(plan: Plan) -> None:
             w.mount({"name": volume_name, "configMap": {"name": cm_name, "items": [item]}},
                    {"name": volume_name, "mountPath": ref.target, "subPath": key, "readOnly": True})
             if ref.uid or ref.gid:
-                plan.warn(compose_name, "configs", "config-owner", "config uid/gid are not mapped",
+                plan.note(compose_name, "configs", "config-owner", "config uid/gid are not mapped",
                           "set fsGroup in the pod securityContext if ownership matters")
             plan.trace(compose_name, "configs", f"{ref.target} ← ConfigMap {cm_name}")
 
@@ -259,7 +253,7 @@ def run(plan: Plan) -> Plan:
             elif mount.type == "bind":
                 _bind(plan, w, mount, index, files, storages)
             else:
-                plan.warn(compose_name, "volumes", "volume-type", f"{mount.type} mount {mount.target} is not mapped",
+                plan.note(compose_name, "volumes", "volume-type", f"{mount.type} mount {mount.target} is not mapped",
                           "mount the data another way")
         if files:
             _files(plan, w, files)
@@ -281,7 +275,7 @@ def _bind(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount],
         files.append(mount)
     else:
         if not Path(source).exists():
-            plan.warn(w.service.name, "volumes", "missing-bind-source",
+            plan.note(w.service.name, "volumes", "missing-bind-source",
                       f"bind source {_rel(plan, source)} does not exist; it becomes an empty claim",
                       "create the folder if it should carry files", severity="info")
         storages.setdefault(("bind", source), _Storage(("bind", source))).uses.append(_Use(w.service.name, mount))
@@ -299,8 +293,8 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
         volume = dns_label(f"tmpfs-{source}")
         w.mount({"name": volume, "emptyDir": empty}, {"name": volume, "mountPath": mount.target})
         plan.trace(name, "volumes", f"{mount.target} ← emptyDir (volume {source} is a tmpfs)")
-        if len(volume_users(plan).get(source, ())) > 1:
-            plan.warn(name, "volumes", "tmpfs-volume-shared", f"tmpfs volume {source} is shared in compose; each "
+        if len(plan.facts.volume_users.get(source, ())) > 1:
+            plan.note(name, "volumes", "tmpfs-volume-shared", f"tmpfs volume {source} is shared in compose; each "
                       "pod gets its own memory emptyDir", "share through a claim if the services exchange files")
         return
     if backing.kind == "bind":
@@ -310,7 +304,7 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
     if backing.kind == "other":
         top = plan.project.volumes[source]
         settings = f"driver {top.driver or 'local'}" + (f" with {top.driver_opts}" if top.driver_opts else "")
-        plan.warn(name, "volumes", "volume-driver", f"volume {source}: {settings} not mapped; it becomes a claim "
+        plan.note(name, "volumes", "volume-driver", f"volume {source}: {settings} not mapped; it becomes a claim "
                   "from the storage class",
                   "pick a storage class that provides this storage (storage.class_by_overlay)")
     storages.setdefault(("volume", source), _Storage(("volume", source))).uses.append(_Use(name, mount))
@@ -322,9 +316,9 @@ def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:
         name = f"host-{index}"
         w.mount({"name": name, "hostPath": {"path": mount.source}},
                {"name": name, "mountPath": mount.target, **({"readOnly": True} if mount.read_only else {})})
-        plan.warn(svc, "volumes", "host-path", f"{mount.source} mounted from the node (hostPath), as allowed",
+        plan.note(svc, "volumes", "host-path", f"{mount.source} mounted from the node (hostPath), as allowed",
                   "this ties the pod to the node's files; Pod Security refuses hostPath in restricted namespaces")
     else:
-        plan.warn(svc, "volumes", "host-path-dropped",
+        plan.note(svc, "volumes", "host-path-dropped",
                   f"host path {mount.source} → {mount.target} is not mapped: pods do not see the node's files",
                   "allow hostPath explicitly with allow_host_path in compose2k8s.yaml if you must")

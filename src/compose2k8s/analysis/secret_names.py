@@ -8,15 +8,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from ..mappings import read_table
-
-
-@cache
-def _table() -> dict:
-    return read_table("secret-env-names")
-
+from ..mappings import secret_env_names
 
 _URL_WITH_PASSWORD = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@")
 
@@ -25,13 +18,26 @@ def looks_secret(name: str, value: str = "") -> bool:
     """True for a secret-looking name, or a URL value carrying a password."""
     if _URL_WITH_PASSWORD.match(value):
         return True
-    table = _table()
+    table = secret_env_names()
     upper = name.upper()
-    if upper in table["exact"]:
+    if upper in table.exact:
         return True
-    if any(upper.endswith(s) for s in table["not_secret_suffixes"]):
+    if upper.endswith(table.not_secret_suffixes):
         return False
     words = [w for w in re.split(r"[_.\-]+", upper) if w]
-    if any(w in table["words"] for w in words):
+    if any(w in table.words for w in words):
         return True
-    return any(a in words and b in words and words.index(b) == words.index(a) + 1 for a, b in table["pairs"])
+    return any(a in words and b in words and words.index(b) == words.index(a) + 1 for a, b in table.pairs)
+
+
+def split_secret(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(plain, secret-looking) entries of `env`.
+
+    >>> split_secret({"DB_HOST": "db", "DB_PASSWORD": "x"})
+    ({'DB_HOST': 'db'}, {'DB_PASSWORD': 'x'})
+    """
+    plain: dict[str, str] = {}
+    secret: dict[str, str] = {}
+    for key, value in env.items():
+        (secret if looks_secret(key, value) else plain)[key] = value
+    return plain, secret

@@ -13,14 +13,34 @@ from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..mappings import read_table
+from ..mappings import probe_rules
 
 _SHELL_CONTROL = re.compile(r"[|&;<>`$()]")
 
 
 @cache
-def rules() -> dict[str, Any]:
-    return read_table("probe-rules")
+def _local_url() -> re.Pattern[str]:
+    """http(s)://<a local host>[:port] (groups: scheme, host, port)."""
+    hosts = "|".join(re.escape(h) for h in probe_rules().local_hosts)
+    return re.compile(rf"(https?)://({hosts})(?::(\d+))?")
+
+
+def retarget_local_urls(text: str, host: str, ports: set[int]) -> str | None:
+    """`text` with every http(s)://localhost[:PORT] URL pointed at `host`; None when a URL's
+    port is not in `ports` or there is no such URL.
+
+    >>> retarget_local_urls("curl -f http://localhost:8080/health", "api", {8080})
+    'curl -f http://api:8080/health'
+    """
+    ok = True
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal ok
+        port = int(match.group(3)) if match.group(3) else (443 if match.group(1) == "https" else 80)
+        ok = ok and port in ports
+        return f"{match.group(1)}://{host}:{port}"
+    result = _local_url().sub(swap, text)
+    return result if ok and result != text else None
 
 
 def argv(test: list[str]) -> tuple[list[str], str | None]:
@@ -62,22 +82,22 @@ def classify(test: list[str]) -> tuple[str, dict[str, Any]]:
 @lru_cache(maxsize=4096)
 def _classify(test: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     words = simple_words(list(test))
-    table = rules()
+    table = probe_rules()
     if words:
         tool = words[0].rsplit("/", 1)[-1]
-        if tool in table["http_clients"]:
+        if tool in table.http_clients:
             url = _url(words)
             if url:
                 parts = urlsplit(url)
-                if parts.hostname in [h.strip("[]") for h in table["local_hosts"]] and not parts.username:
+                if parts.hostname in [h.strip("[]") for h in table.local_hosts] and not parts.username:
                     scheme = parts.scheme.upper()
                     port = parts.port or (443 if scheme == "HTTPS" else 80)
                     path = parts.path or "/"
                     if parts.query:
                         path += "?" + parts.query
                     return "http", {"scheme": scheme, "host": parts.hostname, "port": port, "path": path}
-        if tool in table["tcp_clients"] and "-z" in " ".join(words):
+        if tool in table.tcp_clients and "-z" in " ".join(words):
             rest = [w for w in words[1:] if not w.startswith("-")]
-            if len(rest) >= 2 and rest[0] in table["local_hosts"] and rest[1].isdigit():
+            if len(rest) >= 2 and rest[0] in table.local_hosts and rest[1].isdigit():
                 return "tcp", {"host": rest[0], "port": int(rest[1])}
     return "exec", {"command": argv(list(test))[0]}

@@ -1,0 +1,119 @@
+"""Per-overlay decisions of the Plan: what dev, staging and prod change over the base.
+
+The overlay planning passes (`passes/overlay_*.py`) fill these records; `emit/overlays.py`
+only writes them as Kustomize files and patches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import NfsShare, PortSpec
+
+OverlayName = Literal["dev", "staging", "prod"]
+
+
+@dataclass
+class NodePort:
+    """dev: a published port reached on localhost through a NodePort and Kind's port mapping."""
+
+    workload: str  # compose service
+    port: PortSpec
+    node_port: int
+
+
+@dataclass
+class IngressRoute:
+    host: str
+    service: str
+    port: int
+
+
+@dataclass
+class LoadBalancer:
+    """Published ports that are not HTTP, on one LoadBalancer Service of a workload."""
+
+    workload: str  # compose service
+    ports: list[PortSpec]
+
+
+@dataclass
+class Exposure:
+    """What staging and prod publish (one Kustomize Component both use)."""
+
+    routes: list[IngressRoute] = field(default_factory=list)
+    load_balancers: list[LoadBalancer] = field(default_factory=list)
+
+    @property
+    def hosts(self) -> list[str]:
+        return [route.host for route in self.routes]
+
+    def __bool__(self) -> bool:
+        return bool(self.routes or self.load_balancers)
+
+
+@dataclass
+class Tls:
+    hosts: list[str]
+    secret: str
+    issuer: str | None = None
+
+
+@dataclass
+class Replicas:
+    workload: str  # compose service
+    count: int
+
+
+@dataclass
+class Budget:
+    """A PodDisruptionBudget: exactly one of the two is set."""
+
+    workload: str  # compose service
+    min_available: int | None = None
+    max_unavailable: int | None = None
+
+
+@dataclass
+class ClaimClass:
+    """The storage class of a claim, or of every claim template of a StatefulSet."""
+
+    storage_class: str
+    claim: str | None = None  # a PersistentVolumeClaim
+    templates_of: str | None = None  # a StatefulSet's compose service
+
+
+@dataclass
+class StaticVolume:
+    """A PersistentVolume made for one claim: a node folder (dev) or an NFS share."""
+
+    claim: str
+    access_mode: str
+    size: str
+    host_path: str | None = None
+    nfs: NfsShare | None = None
+
+
+@dataclass
+class LimitDefaults:
+    default: dict[str, str]
+    default_request: dict[str, str]
+
+
+@dataclass
+class OverlayPlan:
+    name: OverlayName
+    namespace: str
+    node_ports: list[NodePort] = field(default_factory=list)
+    local_storage_class: str | None = None  # a no-provisioner StorageClass this overlay creates
+    claim_classes: list[ClaimClass] = field(default_factory=list)
+    static_volumes: list[StaticVolume] = field(default_factory=list)
+    exposed: bool = False  # uses the shared exposure component
+    tls: Tls | None = None
+    replicas: list[Replicas] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    zone_spreads: list[str] = field(default_factory=list)  # compose services spread over zones
+    dropped_cpu_limits: list[str] = field(default_factory=list)  # compose services
+    dropped_affinity: list[str] = field(default_factory=list)  # compose services
+    limit_range: LimitDefaults | None = None

@@ -1,0 +1,23 @@
+"""Resource limits per overlay (mappings/overlays.yaml): dev drops CPU limits (no throttling
+on a laptop); prod gives containers without resources a LimitRange's defaults.
+"""
+from __future__ import annotations
+
+from ..ir.model import Plan, long_running
+from ..ir.overlays import LimitDefaults
+from ..mappings import overlay_rules
+
+
+def run(plan: Plan) -> Plan:
+    for name, overlay in plan.overlays.items():
+        rules = overlay_rules().overlays[name]
+        if rules.limit_range:
+            overlay.limit_range = LimitDefaults(dict(rules.limit_range.default),
+                                                dict(rules.limit_range.default_request))
+        if not rules.drop_cpu_limits:
+            continue
+        for compose_name, w in plan.workloads.items():
+            if long_running(w.kind) and "cpu" in (w.container.get("resources") or {}).get("limits", {}):
+                overlay.dropped_cpu_limits.append(compose_name)
+                plan.trace(compose_name, "overlays", f"{name}: CPU limit removed")
+    return plan

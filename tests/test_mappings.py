@@ -1,0 +1,70 @@
+"""Every decision table in mappings/ loads into its frozen model and is consistent."""
+from __future__ import annotations
+
+import importlib
+from importlib import resources
+
+import pytest
+from pydantic import ValidationError
+
+from compose2k8s import mappings
+from compose2k8s.ir.model import KINDS
+from compose2k8s.options import OVERLAYS
+
+from .conftest import ROOT
+
+
+def test_every_table_file_has_a_model_and_validates():
+    files = {p.stem for p in (ROOT / "mappings").glob("*.yaml")}
+    assert files == set(mappings.TABLES)
+    for name in files:
+        assert isinstance(mappings.table(name), mappings.TABLES[name])
+
+
+def test_tables_are_frozen():
+    with pytest.raises(ValidationError):
+        mappings.helper_images().busybox = "busybox:latest"  # type: ignore[misc]
+
+
+def test_a_mistyped_row_is_refused():
+    with pytest.raises(ValidationError):
+        mappings.WaitRules.model_validate({"attempts": "many", "sleep_seconds": 5, "clients": {}})
+
+
+def test_mappings_ship_inside_the_package():
+    assert resources.files("compose2k8s").joinpath("mappings", "compose-keys.yaml").is_file()
+
+
+def test_helper_images_are_pinned():
+    for image in mappings.helper_images().model_dump().values():
+        assert ":" in image and not image.endswith(":latest"), image
+
+
+def test_ports_and_images_tables_agree():
+    ports = mappings.well_known_ports()
+    assert all(len(p.name) <= 15 for entries in ports.values() for p in entries)
+    assert {"postgres", "mysql", "mongo", "redis", "rabbitmq", "opensearch"} <= mappings.stateful_images()
+    assert set(mappings.stateful_images()) - set(ports) <= {"cockroach", "arangodb", "weaviate", "milvus",
+                                                          "couchbase", "clickhouse"}, "a database without a port"
+
+
+def test_kinds_table_covers_every_kind_and_restart_value():
+    table = mappings.kinds()
+    assert set(KINDS) | {"Service", "Secret", "PersistentVolumeClaim"} <= set(table.order)
+    assert set(table.kind_labels.values()) == set(KINDS)
+    assert {"no", "on-failure", "always", "unless-stopped"} == set(table.restart_kinds)
+
+
+def test_every_overlay_has_rules():
+    assert set(mappings.overlay_rules().overlays) == set(OVERLAYS)
+
+
+def test_each_key_names_a_module_that_exists():
+    table = mappings.compose_keys()
+    for key, status in {**table.top_level, **table.service}.items():
+        if status.owner in ("load", "lift"):
+            continue
+        module = importlib.import_module(f"compose2k8s.passes.{status.owner}")
+        assert hasattr(module, "run"), f"{key}: pass {status.owner} has no run()"
+        if status.status != "mapped":
+            assert status.reason, f"{key} needs a reason"

@@ -1,0 +1,17 @@
+"""Limits per overlay: dev drops CPU limits of long-running workloads, prod adds a LimitRange."""
+from compose2k8s.mappings import overlay_rules
+
+from ..golden import convert_text
+
+
+def test_dev_drops_cpu_limits_and_prod_sets_defaults(tmp_path):
+    plan = convert_text(tmp_path, """
+services:
+  api: {image: x, cpus: 0.5}
+  small: {image: x, mem_limit: 64m}
+  once: {image: x, cpus: 1, restart: "no"}
+""").plan
+    assert plan.overlays["dev"].dropped_cpu_limits == ["api"]
+    rule = overlay_rules().overlays["prod"].limit_range
+    assert plan.overlays["prod"].limit_range.default == rule.default
+    assert plan.overlays["staging"].limit_range is None

@@ -5,8 +5,10 @@ and a reviewer reads YAML diffs.
 Checking compares YAML parsed and SOPS files decrypted with the demo key (plus their age
 recipients). `pytest --snapshot-update` writes every file whose bytes changed, except a SOPS
 file whose decrypted content did not change: it keeps its old ciphertext. Files of the
-expected tree that the output no longer has are syrupy's unused snapshots: reported by a
-full run, deleted by `pytest --snapshot-update`.
+expected tree that the output no longer has are syrupy's unused snapshots, reported, and
+deleted by `pytest --snapshot-update`, when pytest is given no path argument (syrupy ties
+unused snapshots to a path argument by the test file's name, which these files lack):
+`pytest -k output_matches_golden_tree --snapshot-update` is the quick way.
 
     def test_output_matches_golden_tree(case, golden_tree):
         golden_tree.assert_match(case, convert_case(case).files)
@@ -233,8 +235,9 @@ class GoldenTree:
             folder = _shown(self.extension.root / case)
             pytest.fail(f"the output of {case} differs from {folder}/ in {len(differences)} file(s):\n\n"
                         + "\n\n".join(differences)
-                        + "\n\nIf the change is intended: `.venv/bin/pytest --snapshot-update`, read "
-                          f"`git diff {folder}`, and say why in the commit message.", pytrace=False)
+                        + f"\n\nIf the change is intended: `.venv/bin/pytest -k {self.extension.tree_test} "
+                          f"--snapshot-update`, read `git diff {folder}`, and say why in the commit message.",
+                        pytrace=False)
 
     def _last_difference(self) -> str:
         result = self._snapshot.executions[self._snapshot.num_executions - 1]

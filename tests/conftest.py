@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+EXPECTED = FIXTURES / "expected"  # golden trees, one folder per fixture case
+DEMO_KEY = FIXTURES / "compose" / "cptm8" / "DEMO-ONLY-age-key.txt"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
@@ -44,6 +46,14 @@ def cli(monkeypatch: pytest.MonkeyPatch):
         result = runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
         return result.exit_code, result.stdout, result.stderr
     return run
+
+
+@pytest.fixture
+def golden_tree(snapshot):
+    """A fixture case's tree as syrupy snapshots in fixtures/expected/<case>/ (snapshot_tree.py):
+    `golden_tree.assert_match(case, files)`; `pytest --snapshot-update` rewrites them."""
+    from .snapshot_tree import GoldenTree  # imports this module
+    return GoldenTree(snapshot)
 
 
 @pytest.fixture(autouse=True)

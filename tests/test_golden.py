@@ -1,26 +1,24 @@
-"""Every fixture case converts to its golden tree, and every golden tree renders with
-`kubectl kustomize` and passes strict Kubernetes 1.30 schema validation."""
+"""Every fixture case converts to its golden tree (syrupy snapshots, see snapshot_tree.py),
+and every golden tree renders with `kubectl kustomize` and passes strict Kubernetes 1.30
+schema validation."""
 from __future__ import annotations
 
 import pytest
 
 from compose2k8s.validate import validate_tree
 
-from .golden import cases, convert_case, expected_root, golden_differences, updating, write_golden
+from .conftest import EXPECTED
+from .golden import cases, convert_case
 
 
 @pytest.mark.parametrize("case", cases())
-def test_output_matches_golden_tree(case):
-    result = convert_case(case)
-    if updating():
-        write_golden(case, result.files)
-    problems = golden_differences(case, result.files)
-    assert not problems, "\n".join(problems)
+def test_output_matches_golden_tree(case, golden_tree):
+    golden_tree.assert_match(case, convert_case(case).files)
 
 
 @pytest.mark.parametrize("case", cases())
 def test_golden_tree_renders_and_validates(case):
-    root = expected_root(case)
+    root = EXPECTED / case
     assert (root / "base" / "kustomization.yaml").is_file(), f"no golden tree for {case}"
     report = validate_tree(root)
     assert report.ok, "\n".join(report.problems)

@@ -82,6 +82,8 @@ def _mermaid(result: Any) -> str:
     published = False
     for name, svc in sorted(project.services.items()):
         for dep, spec in sorted(svc.depends_on.items()):
+            if dep not in node:
+                continue  # optional, on a service its profiles disable
             label = spec.condition.replace("service_", "")
             lines.append(f"  {node[name]} -->|{label}| {node[dep]}")
         for port in svc.ports:

@@ -18,14 +18,37 @@ SAFE_SYSCTLS = {"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.i
 PULL_POLICIES = {"always": "Always", "never": "Never", "missing": "IfNotPresent", "if_not_present": "IfNotPresent"}
 
 
-def _command(plan: Plan, w: Workload) -> None:
+def _entrypoint_and_command(plan: Plan, w: Workload) -> None:
+    """entrypoint → command, command → args. Docker fills an empty command from the image's CMD
+    unless the entrypoint is overridden (`command: []` changes nothing), and runs no ENTRYPOINT
+    for `entrypoint: []`. Kubernetes cannot clear an ENTRYPOINT (an empty `command` is unset):
+    with a command, that command becomes the container's; without one it is reported."""
     svc, c = w.service, w.container
-    if svc.entrypoint is not None:
+    if svc.entrypoint == [] and svc.command:
+        c["command"] = escape_expansion(svc.command)
+        plan.trace(svc.name, "command", f"{w.kind} {w.name} containers[0].command (entrypoint: [] runs the "
+                   "command without the image's ENTRYPOINT)")
+        return
+    if svc.entrypoint:
         c["command"] = escape_expansion(svc.entrypoint)
         plan.trace(svc.name, "entrypoint", f"{w.kind} {w.name} containers[0].command")
-    if svc.command is not None:
+    elif svc.entrypoint == []:
+        plan.warn(svc.name, "entrypoint", "entrypoint-cleared",
+                  "entrypoint: [] makes Docker run the image's CMD without its ENTRYPOINT; Kubernetes cannot clear "
+                  "an ENTRYPOINT, so the image's ENTRYPOINT still runs",
+                  "write the image's CMD as command: (docker image inspect -f '{{json .Config.Cmd}}' IMAGE); it "
+                  "then replaces the ENTRYPOINT")
+    if svc.command:
         c["args"] = escape_expansion(svc.command)
         plan.trace(svc.name, "command", f"{w.kind} {w.name} containers[0].args")
+    elif svc.command == [] and not svc.entrypoint:
+        plan.warn(svc.name, "command", "command-empty", "command: [] does not clear the image's CMD: Docker fills "
+                  "an empty command from the image, and so does Kubernetes", severity="info")
+
+
+def _command(plan: Plan, w: Workload) -> None:
+    svc, c = w.service, w.container
+    _entrypoint_and_command(plan, w)
     if svc.working_dir:
         c["workingDir"] = svc.working_dir
         plan.trace(svc.name, "working_dir", f"{w.kind} {w.name} containers[0].workingDir")

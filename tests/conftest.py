@@ -61,3 +61,19 @@ def _clean_compose_env(monkeypatch: pytest.MonkeyPatch):
     for name in list(os.environ):
         if name.startswith("COMPOSE_"):
             monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def realworld():
+    """Every entry of tools/realworld.yaml converted once per session: {name: Outcome}."""
+    if not (CORPUS / "realworld").is_dir():
+        pytest.skip("../shared/corpus/realworld is absent")
+    from tools.realworld import convert_all
+    return convert_all()
+
+
+@pytest.fixture(scope="session")
+def realworld_trees(realworld):
+    """{name: validate.Report}: every converted entry's kustomizations, rendered and checked once."""
+    from tools.realworld import render_all
+    return render_all(realworld)

@@ -4,7 +4,7 @@ Every standalone compose file must either convert to a tree whose base and overl
 with `kubectl kustomize` and pass strict schema validation, or be refused with a clear
 message. Prints the figures; exits 1 on any crash or invalid tree.
 
-    python -m compose2k8s.tools.corpus ../shared/corpus [--only kompose-fixtures]
+    python -m tools.corpus ../shared/corpus [--only kompose-fixtures]
 """
 from __future__ import annotations
 
@@ -27,20 +27,14 @@ def check(path: Path) -> tuple[str, str, str]:
     from compose2k8s.errors import Compose2K8sError
     from compose2k8s.options import ConvertOptions
     from compose2k8s.validate import validate_tree
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(FIXED_ENV)
     try:
-        result = convert([path], ConvertOptions(secrets="placeholder"))
+        result = convert([path], ConvertOptions(secrets="placeholder"), environ=FIXED_ENV)
     except Compose2K8sError as exc:
         message = str(exc)
         ok = bool(message.strip()) and "Traceback" not in message
         return str(path), "refused" if ok else "crash", message.splitlines()[0][:200]
     except Exception:  # noqa: BLE001 - a crash is what this tool looks for
         return str(path), "crash", traceback.format_exc(limit=3).strip().splitlines()[-1][:300]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     with tempfile.TemporaryDirectory() as tmp:
         result.write(Path(tmp) / "out")
         report = validate_tree(Path(tmp) / "out")

@@ -36,8 +36,8 @@ def _ports(ports: list[dict] | None) -> list[tuple]:
 
 
 def _volumes(volumes: list[dict] | None) -> list[tuple]:
-    return [(v.get("type"), v.get("source") or "", v.get("target"), bool(v.get("read_only")))
-            for v in volumes or []]
+    return [(v.get("type"), v.get("source") or "", v.get("target"), bool(v.get("read_only")),
+             (v.get("volume") or {}).get("subpath")) for v in volumes or []]
 
 
 def comparable(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -56,8 +56,8 @@ def comparable(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
                            for n, d in (svc.get("depends_on") or {}).items()},
             "healthcheck": (svc.get("healthcheck") or {}).get("test"),
             "replicas": None if replicas is None else int(replicas),
-            "command": svc.get("command") or None,
-            "entrypoint": svc.get("entrypoint") or None,
+            "command": svc.get("command"),
+            "entrypoint": svc.get("entrypoint"),
         }
     return out
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +42,10 @@ def load_options(files: Sequence[str | Path], options: ConvertOptions | None) ->
     return discover([Path(f) for f in files], options)
 
 
-def convert(files: Sequence[str | Path], options: ConvertOptions | None = None) -> ConvertResult:
-    """Convert compose files into a Kustomize tree held in memory."""
+def convert(files: Sequence[str | Path], options: ConvertOptions | None = None,
+            environ: Mapping[str, str] | None = None) -> ConvertResult:
+    """Convert compose files into a Kustomize tree held in memory. `environ` is the shell
+    environment that interpolation sees (default: this process's, as `docker compose`)."""
     from .compose.load import LoadOptions, load_project
     from .emit.tree import build_tree
     from .ir.lift import lift
@@ -52,7 +54,7 @@ def convert(files: Sequence[str | Path], options: ConvertOptions | None = None) 
 
     opts = load_options(files, options)
     project = load_project(files, LoadOptions(profiles=opts.profiles, env_files=opts.env_files or None,
-                                              project_name=opts.project_name))
+                                              environ=environ, project_name=opts.project_name))
     opts = with_embedded(opts, options, project.extensions.get("x-compose2k8s"), str(project.files[0]))
     plan = run_all(lift(project, opts))
     files_out, objects = build_tree(plan)

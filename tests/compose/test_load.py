@@ -290,3 +290,12 @@ def test_config_output_reads_back_to_the_same_values(project):
     (root / "again.yaml").write_text(yaml.safe_dump(once))
     again = load(root, "again.yaml")
     assert again.services["app"].command == ["echo", "$HOME"] and again.services["app"].environment == {"A": "v$x"}
+
+
+def test_convert_interpolates_with_the_environment_it_is_given(project, monkeypatch):
+    from compose2k8s import convert
+    root = project({"compose.yaml": "services: {web: {image: 'nginx:${TAG:-default}'}}"})
+    monkeypatch.setenv("TAG", "from-process")
+    assert convert([root / "compose.yaml"], environ={"TAG": "given"}).project.services["web"].image == "nginx:given"
+    assert convert([root / "compose.yaml"], environ={}).project.services["web"].image == "nginx:default"
+    assert convert([root / "compose.yaml"]).project.services["web"].image == "nginx:from-process"

@@ -8,7 +8,9 @@ Every function takes the raw value and returns the long form Compose's
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import posixpath
 import re
 import shlex
 from pathlib import Path
@@ -17,9 +19,8 @@ from typing import Any
 from ..errors import ComposeError
 from .yamlio import Override, Reset
 
-_PORT = re.compile(
-    r"^(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+(?=:\d+[-:\d]*$)):)??"
-    r"(?:(?P<published>\d+(?:-\d+)?)?:)?(?P<target>\d+(?:-\d+)?)(?:/(?P<protocol>[a-zA-Z]+))?$")
+_PORT_NUMBERS = re.compile(r"[0-9]+(?:-[0-9]+)?")
+_PROTOCOLS = ("tcp", "udp", "sctp")
 _VOLUME_MODES = {"ro", "rw", "z", "Z", "nocopy", "cached", "delegated", "consistent",
                  "shared", "rshared", "slave", "rslave", "private", "rprivate"}
 
@@ -28,12 +29,45 @@ def _bad(message: str, key: str, hint: str) -> ComposeError:
     return ComposeError(message, key=key, hint=hint)
 
 
-def _span(text: str, key: str) -> list[int]:
+def _span(text: str, key: str, what: str, low_bound: int = 1) -> list[int]:
+    """The ports of `80` or `8000-8010` (Docker's port range syntax)."""
+    if not _PORT_NUMBERS.fullmatch(text):
+        raise _bad(f"invalid {what} '{text}'", key, "a port is a number 1-65535; a range is LOW-HIGH")
     first, _, last = text.partition("-")
     low, high = int(first), int(last or first)
-    if not (0 < low <= 65535 and 0 < high <= 65535) or high < low:
-        raise _bad(f"port '{text}' is out of range", key, "ports are 1-65535; a range is LOW-HIGH")
+    if not (low_bound <= low <= 65535 and low_bound <= high <= 65535) or high < low:
+        raise _bad(f"{what} '{text}' is out of range", key, "ports are 1-65535; a range is LOW-HIGH")
     return list(range(low, high + 1))
+
+
+def _split_port(text: str, key: str) -> tuple[str, str, str, str]:
+    """(host IP, published, target, protocol) of `[[HOST_IP:]PUBLISHED:]TARGET[/PROTOCOL]`, split as
+    Docker splits it: the last part is the target, the one before it the published port, the
+    rest the host IP (an empty one is no IP, as `${PORT-:8080:80}` leaves it).
+
+    >>> _split_port(":8080:80", "ports")
+    ('', '8080', '80', 'tcp')
+    >>> _split_port("[::1]:53:53/UDP", "ports")
+    ('::1', '53', '53', 'udp')
+    """
+    parts = text.split(":")
+    ip, published = ":".join(parts[:-2]), parts[-2] if len(parts) > 1 else ""
+    target, _, protocol = parts[-1].partition("/")
+    protocol = (protocol or "tcp").lower()
+    if protocol not in _PROTOCOLS:
+        raise _bad(f"invalid protocol '{protocol}' in port '{text}'", key, "use tcp, udp or sctp")
+    if ip.startswith("[") and ip.endswith("]"):
+        ip = ip[1:-1]
+    if ip:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise _bad(f"invalid host IP '{ip}' in port '{text}'", key,
+                       'write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. "127.0.0.1:8080:80"') from None
+        if "%" in ip:
+            raise _bad(f"invalid host IP '{ip}' in port '{text}': Compose takes no IPv6 zone", key,
+                       "drop the %zone part")
+    return ip, published, target, protocol
 
 
 def parse_port(spec: Any, key: str = "ports") -> list[dict[str, Any]]:
@@ -58,32 +92,26 @@ def parse_port(spec: Any, key: str = "ports") -> list[dict[str, Any]]:
                    'write "HOST:CONTAINER" or the long form with target:')
     if str(spec).strip() == "":
         raise _bad("a port entry is empty", key, "a variable in it may be unset: set it in the shell or .env")
-    match = _PORT.match(str(spec).strip())
-    if not match:
-        raise _bad(f"cannot parse port '{spec}'", key,
-                   'write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. "8080:80/tcp"')
-    targets = _span(match["target"], key)
-    published = _span(match["published"], key) if match["published"] else None
-    if published and len(published) not in (1, len(targets)):
-        if len(targets) == 1:
-            published = None  # a published range for one target: Compose picks one port at run time
-            ranged = match["published"]
-        else:
+    ip, published_text, target_text, protocol = _split_port(str(spec).strip(), key)
+    targets = _span(target_text, key, "container port")
+    published = _span(published_text, key, "published port", low_bound=0) if published_text else None
+    ranged = None
+    if published and len(published) != len(targets):
+        if len(targets) > 1:
             raise _bad(f"port ranges in '{spec}' have different lengths", key,
                        "give ranges of the same length on both sides")
-    else:
-        ranged = None
+        published, ranged = None, published_text  # a published range for one target: Compose picks one at run time
     entries = []
     for index, target in enumerate(targets):
         entry: dict[str, Any] = {"mode": "ingress"}
-        if match["ip"]:
-            entry["host_ip"] = match["ip"].strip("[]")
+        if ip:
+            entry["host_ip"] = ip
         entry["target"] = target
         if published:
-            entry["published"] = str(published[index] if len(published) > 1 else published[0])
+            entry["published"] = str(published[index])
         elif ranged:
             entry["published"] = ranged
-        entry["protocol"] = (match["protocol"] or "tcp").lower()
+        entry["protocol"] = protocol
         entries.append(entry)
     return entries
 
@@ -116,12 +144,34 @@ def _split_volume(spec: str) -> list[str]:
     return parts
 
 
+def clean_target(target: str) -> str:
+    """A mount target as Compose prints it (Go's `path.Clean`).
+
+    >>> clean_target("/var/mail/"), clean_target("//a/./b/../c")
+    ('/var/mail', '/a/c')
+    """
+    if not target:
+        return target
+    cleaned = posixpath.normpath(target)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def _one_per_target(mounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mounts on the same target: the last one wins, in the first one's place (as Compose)."""
+    out: dict[str, dict[str, Any]] = {}
+    for mount in mounts:
+        out[str(mount.get("target"))] = mount
+    return list(out.values())
+
+
 def parse_volume(spec: Any, base: Path, key: str = "volumes") -> dict[str, Any]:
     """One short or long service volume → long form."""
     if isinstance(spec, dict):
         entry = dict(spec)
         if "target" not in entry:
             raise _bad("volume has no target", key, "give target: <path in the container>")
+        if isinstance(entry["target"], str):
+            entry["target"] = clean_target(entry["target"])
         if entry.get("type") == "bind" and entry.get("source"):
             entry["source"] = _absolute(str(entry["source"]), base)
         if entry.get("type") == "volume" and "volume" not in entry:
@@ -131,10 +181,10 @@ def parse_volume(spec: Any, base: Path, key: str = "volumes") -> dict[str, Any]:
         raise _bad(f"cannot parse volume '{spec}'", key, 'write "SOURCE:TARGET[:ro]" or the long form')
     parts = _split_volume(spec)
     if len(parts) == 1:
-        return {"type": "volume", "target": parts[0], "volume": {}}
+        return {"type": "volume", "target": clean_target(parts[0]), "volume": {}}
     if len(parts) > 3 or not parts[1]:
         raise _bad(f"cannot parse volume '{spec}'", key, 'write "SOURCE:TARGET[:MODE]"')
-    source, target = parts[0], parts[1]
+    source, target = parts[0], clean_target(parts[1])
     if not target.startswith("/") and not re.match(r"^[A-Za-z]:", target):
         raise _bad(f"volume target '{target}' in '{spec}' is not an absolute path", key,
                    "the container path must start with /")
@@ -276,7 +326,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
     svc = dict(raw)
     transforms = {
         "ports": lambda v: _unique([e for p in (v or []) for e in parse_port(p, f"{key}.ports")]),
-        "volumes": lambda v: [parse_volume(x, base, f"{key}.volumes") for x in (v or [])],
+        "volumes": lambda v: _one_per_target([parse_volume(x, base, f"{key}.volumes") for x in (v or [])]),
         "environment": lambda v: key_values(v, f"{key}.environment"),
         "labels": lambda v: key_values(v, f"{key}.labels", ""),
         "annotations": lambda v: key_values(v, f"{key}.annotations", ""),

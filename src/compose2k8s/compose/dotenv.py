@@ -76,6 +76,30 @@ def parse_dotenv(text: str, file: str, lookup: Mapping[str, str]) -> dict[str, s
     return values
 
 
+def parse_raw(text: str, file: str, lookup: Mapping[str, str]) -> dict[str, str]:
+    """`env_file` with `format: raw`, read as `docker run --env-file` reads it: each value is the
+    rest of its line as written (no quotes, comments or `${}` handled); a bare KEY takes its
+    value from `lookup` and is left out when unset.
+
+    >>> parse_raw('  A="x" # y\\nB=${A} \\nC\\nD\\n', "f", {"C": "c"})
+    {'A': '"x" # y', 'B': '${A} ', 'C': 'c'}
+    """
+    values: dict[str, str] = {}
+    for index, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r").lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, has_value, value = line.partition("=")
+        if not key or " " in key or "\t" in key:
+            raise ComposeError(f"invalid variable name '{key[:60]}'", file=file, line=index,
+                               hint="write KEY=VALUE, one per line, with no space in KEY")
+        if has_value:
+            values[key] = value
+        elif key in lookup:
+            values[key] = lookup[key]
+    return values
+
+
 def _closing_quote(body: str, quote: str) -> int | None:
     i = 0
     while i < len(body):

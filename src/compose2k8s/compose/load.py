@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from ..errors import ComposeError
 from ..mappings import compose_keys
 from . import canonical
-from .dotenv import parse_dotenv, read_env_file
+from .dotenv import parse_dotenv, parse_raw, read_env_file
 from .interpolate import interpolate
 from .merge import merge, strip_tags
 from .model import ComposeProject
@@ -271,21 +271,22 @@ def _project_name(data: dict, env: Mapping[str, str], working_dir: Path, overrid
 
 
 def _apply_profiles(services: dict, profiles: set[str]) -> dict:
+    """The services the profiles enable. An optional dependency (`required: false`) on a
+    disabled service stays listed, as Compose prints it; a required one is an error."""
     enabled = {n: s for n, s in services.items()
                if not s.get("profiles") or "*" in profiles or profiles & set(s["profiles"])}
     for name, svc in enabled.items():
-        for dep, spec in list((svc.get("depends_on") or {}).items()):
-            if dep in services and dep not in enabled:
-                if spec.get("required", True):
-                    wanted = ", ".join(services[dep].get("profiles") or [])
-                    raise ComposeError(f"depends on '{dep}', which is disabled by its profiles ({wanted})",
-                                       key=f"services.{name}.depends_on.{dep}",
-                                       hint=f"add --profile {wanted.split(',')[0]} or mark the dependency required: false")
-                del svc["depends_on"][dep]
+        for dep, spec in (svc.get("depends_on") or {}).items():
+            if dep in services and dep not in enabled and spec.get("required", True):
+                wanted = ", ".join(services[dep].get("profiles") or [])
+                raise ComposeError(f"depends on '{dep}', which is disabled by its profiles ({wanted})",
+                                   key=f"services.{name}.depends_on.{dep}",
+                                   hint=f"add --profile {wanted.split(',')[0]} or mark the dependency required: false")
     return enabled
 
 
-def _check_services(services: dict, data: dict) -> None:
+def _check_services(services: dict, data: dict, defined: set[str]) -> None:
+    """Keys, names, references; `defined` also holds the services the profiles disabled."""
     allowed = compose_keys().service
     for name, svc in services.items():
         if not _SERVICE_NAME.match(name):
@@ -300,10 +301,13 @@ def _check_services(services: dict, data: dict) -> None:
                                hint="add image: <name:tag>")
         _check_networks(name, svc, data)
         _check_develop(name, svc)
-        for dep in svc.get("depends_on") or {}:
-            if dep not in services:
+        for dep, spec in (svc.get("depends_on") or {}).items():
+            if dep not in defined:
                 raise ComposeError(f"depends on unknown service '{dep}'", key=f"services.{name}.depends_on",
                                    hint=_suggest(dep, list(services)))
+            if dep not in services and spec.get("required", True):
+                raise ComposeError(f"needs '{dep}' (links, volumes_from or a service: mode), which its profiles "
+                                   "disable", key=f"services.{name}", hint=f"enable a profile of '{dep}'")
         for mount in svc.get("volumes") or []:
             source = mount.get("source") if isinstance(mount, dict) else None
             if mount.get("type") == "volume" and source and source not in (data.get("volumes") or {}):
@@ -370,6 +374,8 @@ def _check_cycles(services: dict) -> None:
     def visit(name: str, trail: list[str]) -> None:
         state[name] = 1
         for dep in services[name].get("depends_on") or {}:
+            if dep not in services:
+                continue  # an optional dependency on a disabled service
             if state.get(dep) == 1:
                 cycle = trail[trail.index(dep):] + [dep] if dep in trail else [name, dep]
                 raise ComposeError(f"dependency cycle: {' -> '.join(cycle)}", key=f"services.{name}.depends_on",
@@ -383,19 +389,26 @@ def _check_cycles(services: dict) -> None:
             visit(name, [name])
 
 
+_ENV_FILE_FORMATS = {"": parse_dotenv, "raw": parse_raw}
+
+
 def _resolve_environment(services: dict, env: Mapping[str, str]) -> None:
     """env_file contents under `environment`; bare keys filled from the environment."""
     for name, svc in services.items():
         merged: dict[str, Any] = {}
         for entry in svc.get("env_file") or []:
             path = Path(entry["path"])
+            if (entry.get("format") or "") not in _ENV_FILE_FORMATS:
+                raise ComposeError(f"unsupported env_file format '{entry['format']}'",
+                                   key=f"services.{name}.env_file", hint="use format: raw, or leave format out")
             if not path.exists():
                 if entry.get("required", True):
                     raise ComposeError(f"env_file {path} not found", key=f"services.{name}.env_file",
                                        hint="create it, fix the path, or set required: false")
                 continue
-            values = parse_dotenv(read_env_file(path, f"services.{name}.env_file"), str(path), env)
-            merged.update({k: v if v is not None else env.get(k) for k, v in values.items()})
+            values = _ENV_FILE_FORMATS[entry.get("format") or ""](
+                read_env_file(path, f"services.{name}.env_file"), str(path), env)
+            merged.update({k: v for k, v in values.items() if v is not None})  # a bare unset KEY is left out
         for key, value in (svc.get("environment") or {}).items():
             merged[key] = env.get(key) if value is None else value
         if merged or "environment" in svc:
@@ -491,9 +504,10 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
     data.setdefault("services", {})
     try:
         profiles = set(options.profiles) or {p for p in env.get("COMPOSE_PROFILES", "").split(",") if p}
+        defined = set(data["services"] or {})
         data["services"] = _apply_profiles(data["services"] or {}, profiles)
         _implicit_dependencies(data["services"])
-        _check_services(data["services"], data)
+        _check_services(data["services"], data, defined)
         _check_sources(data)
         _check_files(data)
         _resolve_environment(data["services"], env)

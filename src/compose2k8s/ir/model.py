@@ -47,8 +47,9 @@ class PortSpec:
 
     @property
     def exposed(self) -> bool:
-        """Published on a fixed host port: the overlays expose it (NodePort, Ingress, LoadBalancer)."""
-        return bool(self.published) and self.published.isdigit()
+        """Published on a fixed host port: the overlays expose it (NodePort, Ingress, LoadBalancer).
+        Port 0 asks Docker for any free port, like a range: not a fixed one."""
+        return bool(self.published) and self.published.isdigit() and int(self.published) > 0
 
 
 @dataclass

@@ -13,14 +13,38 @@ from ..mappings import helper_images, image_needs, pod_security
 from ..names import dns_label
 
 
-def _command(plan: Plan, w: Workload) -> None:
+def _entrypoint_and_command(plan: Plan, w: Workload) -> None:
+    """entrypoint → command, command → args. Docker fills an empty command from the image's CMD
+    unless the entrypoint is overridden (`command: []` changes nothing), and runs no ENTRYPOINT
+    for `entrypoint: []`. Kubernetes cannot clear an ENTRYPOINT (an empty `command` is unset):
+    with a command, that command becomes the container's; without one it is reported."""
     svc, c = w.service, w.container
-    if svc.entrypoint is not None:
+    if svc.entrypoint == [] and svc.command:
+        c["command"] = escape_expansion(svc.command)
+        plan.trace_field(w, "command", "containers[0].command (entrypoint: [] runs the command without the "
+                         "image's ENTRYPOINT)")
+        plan.trace_field(w, "entrypoint", "no ENTRYPOINT: the command is the container's command")
+        return
+    if svc.entrypoint:
         c["command"] = escape_expansion(svc.entrypoint)
         plan.trace_field(w, "entrypoint", "containers[0].command")
-    if svc.command is not None:
+    elif svc.entrypoint == []:
+        plan.note(svc.name, "entrypoint", "entrypoint-cleared",
+                  "entrypoint: [] makes Docker run the image's CMD without its ENTRYPOINT; Kubernetes cannot clear "
+                  "an ENTRYPOINT, so the image's ENTRYPOINT still runs",
+                  "write the image's CMD as command: (docker image inspect -f '{{json .Config.Cmd}}' IMAGE); it "
+                  "then replaces the ENTRYPOINT")
+    if svc.command:
         c["args"] = escape_expansion(svc.command)
         plan.trace_field(w, "command", "containers[0].args")
+    elif svc.command == [] and not svc.entrypoint:
+        plan.note(svc.name, "command", "command-empty", "command: [] does not clear the image's CMD: Docker fills "
+                  "an empty command from the image, and so does Kubernetes", severity="info")
+
+
+def _command(plan: Plan, w: Workload) -> None:
+    svc, c = w.service, w.container
+    _entrypoint_and_command(plan, w)
     for key, field, value in (("working_dir", "workingDir", svc.working_dir), ("tty", "tty", svc.tty),
                               ("stdin_open", "stdin", svc.stdin_open)):
         if value:

@@ -143,8 +143,9 @@ def run(plan: Plan) -> Plan:
         waits, jobs = [], []
         for dep_name, spec in sorted(w.service.depends_on.items()):
             if not spec.required:
+                disabled = "" if dep_name in plan.workloads else ", and its profiles disable it"
                 plan.note(compose_name, "depends_on", "optional-dependency",
-                          f"{dep_name} is optional (required: false): no wait", severity="info")
+                          f"{dep_name} is optional (required: false){disabled}: no wait", severity="info")
                 continue
             if spec.restart:
                 plan.note(compose_name, "depends_on", "restart-on-dependency",

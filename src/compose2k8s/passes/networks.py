@@ -49,11 +49,12 @@ def _policy(plan: Plan, w: Workload, networks: set[str], dependents: list[Worklo
 
 
 def _cross_network_dependents(plan: Plan, networks: dict[str, set[str]]) -> dict[str, list[Workload]]:
-    """{listening service: workloads depending on it from networks it is not on}, each reported."""
+    """{listening service: workloads waiting for it from networks it is not on}, each reported.
+    Optional dependencies get no wait (see depends_on), so they open nothing."""
     found: dict[str, list[Workload]] = {}
     for other, svc in sorted(plan.project.services.items()):
-        for name in svc.depends_on:
-            if other in networks and name in networks and not networks[other] & networks[name] \
+        for name, spec in svc.depends_on.items():
+            if spec.required and other in networks and name in networks and not networks[other] & networks[name] \
                     and plan.workloads[name].listens:
                 found.setdefault(name, []).append(plan.workloads[other])
                 plan.note(other, "depends_on", "cross-network-wait",

@@ -81,9 +81,7 @@ def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
         claim = _claim(plan, storage, _claim_name(plan, storage, taken))
         for use in storage.uses:
             w = plan.workloads[use.service]
-            mount = {"name": claim.name, "mountPath": use.mount.target}
-            if use.mount.read_only:
-                mount["readOnly"] = True
+            mount = _volume_mount(plan, use.service, claim.name, use.mount)
             if claim.template:
                 w.container.setdefault("volumeMounts", []).append(mount)
             else:
@@ -136,6 +134,20 @@ def _claim(plan: Plan, storage: _Storage, name: str) -> Claim:
                   f"folder {_rel(plan, source)} becomes claim {name}; its current files are not copied",
                   "seed the claim once (kubectl cp) if the service needs them", severity="info")
     return claim
+
+
+def _volume_mount(plan: Plan, service: str, name: str, mount: Mount) -> dict[str, Any]:
+    """The volumeMount of `mount` on pod volume `name`; a volume's `subpath` becomes `subPath`."""
+    out: dict[str, Any] = {"name": name, "mountPath": mount.target}
+    subpath = str((mount.volume or {}).get("subpath") or "")
+    if subpath and (subpath.startswith("/") or ".." in subpath.split("/")):
+        plan.note(service, "volumes", "volume-subpath", f"subpath {subpath} of {mount.target} leaves the volume; "
+                  "the whole volume is mounted", "give a relative path inside the volume")
+    elif subpath:
+        out["subPath"] = subpath
+    if mount.read_only:
+        out["readOnly"] = True
+    return out
 
 
 def _rel(plan: Plan, path: str) -> str:
@@ -291,7 +303,7 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
         if backing.size:
             empty["sizeLimit"] = quantity_memory(backing.size)
         volume = dns_label(f"tmpfs-{source}")
-        w.mount({"name": volume, "emptyDir": empty}, {"name": volume, "mountPath": mount.target})
+        w.mount({"name": volume, "emptyDir": empty}, _volume_mount(plan, name, volume, mount))
         plan.trace(name, "volumes", f"{mount.target} ← emptyDir (volume {source} is a tmpfs)")
         if len(plan.facts.volume_users.get(source, ())) > 1:
             plan.note(name, "volumes", "tmpfs-volume-shared", f"tmpfs volume {source} is shared in compose; each "

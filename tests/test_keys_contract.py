@@ -1,19 +1,12 @@
 """The keys table is a checked contract: every compose key present whose status is mapped or
 partial produced a trace (what it became) or a diagnostic (why not, or what is lost), over
-every fixture and every real-world compose file that converts on its own."""
+every fixture and every real-world project as its users run it."""
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 
-from compose2k8s import convert
-from compose2k8s.errors import Compose2K8sError
 from compose2k8s.mappings import compose_keys
-from compose2k8s.options import ConvertOptions
 
-from .conftest import CORPUS, needs_shared
 from .golden import cases, convert_case
 
 
@@ -35,23 +28,11 @@ def test_every_claimed_key_of_a_fixture_is_recorded(case):
     assert unaccounted(convert_case(case)) == []
 
 
-def _realworld_files() -> list[Path]:
-    root = CORPUS / "realworld"
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".yaml") and "services:" in p.read_text())\
-        if root.is_dir() else []
-
-
-@needs_shared
-@pytest.mark.parametrize("path", _realworld_files(), ids=lambda p: str(p.relative_to(CORPUS / "realworld")))
-def test_every_claimed_key_of_a_real_world_file_is_recorded(path, monkeypatch):
-    for name in list(os.environ):
-        if name not in ("PATH", "HOME"):
-            monkeypatch.delenv(name)
-    try:
-        result = convert([path], ConvertOptions(secrets="placeholder"))
-    except Compose2K8sError:
-        pytest.skip("refused on its own (needs another file or a variable)")
-    assert unaccounted(result) == []
+def test_every_claimed_key_of_a_real_world_project_is_recorded(realworld):
+    """Each documented way of running each real-world project (tools/realworld.yaml)."""
+    missing = {name: unaccounted(outcome.result) for name, outcome in realworld.items() if outcome.result}
+    assert {name: keys for name, keys in missing.items() if keys} == {}
+    assert len(missing) > 20
 
 
 def test_an_unrecorded_key_is_found(tmp_path):

@@ -50,6 +50,8 @@ def _command(plan: Plan, w: Workload) -> None:
         if value:
             c[field] = value
             plan.trace_field(w, key, f"containers[0].{field}")
+        elif key in svc.model_fields_set:
+            plan.trace_field(w, key, f"containers[0].{field} unset (the default, as written)")
 
 
 def _image(plan: Plan, w: Workload) -> None:

@@ -118,6 +118,8 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency, jobs: list[s
                       f"{dep.kind}; waiting for it to start instead", "give the dependency restart: \"no\"")
         else:
             jobs.append(dep.name)
+            plan.trace(name, "depends_on", f"init container wait-for-{dep.name}: kubectl wait for Job "
+                       f"{dep.name} to complete")
             return _job_wait(dep)
     host = dep.client_service
     if not host or not dep.ports:

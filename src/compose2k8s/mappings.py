@@ -98,8 +98,9 @@ class StatefulImages(_Frozen):
 
 
 class WaitClient(_Frozen):
-    image: str  # "self": the dependency's own image
-    add: tuple[str, ...]
+    host: tuple[str, ...] = ()  # flags naming the server's host, e.g. -h, --host
+    port: tuple[str, ...] = ()  # flags naming its port
+    positional: bool = False  # host and port are the first arguments
 
 
 class WaitRules(_Frozen):
@@ -170,11 +171,24 @@ class Overlays(_Frozen):
     overlays: dict[OverlayName, OverlayRules]
 
 
+class ConfigFileLimits(_Frozen):
+    max_bytes: int
+    max_files_per_folder: int
+
+
+class ReferencesTable(_Frozen):
+    scheme_ports: dict[str, int]
+    host_suffixes: tuple[str, ...]
+    port_suffixes: tuple[str, ...]
+    config_files: ConfigFileLimits
+
+
 TABLES: dict[str, type[_Frozen]] = {
     "compose-keys": ComposeKeys, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
-    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays}
+    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays,
+    "references": ReferencesTable}
 T = TypeVar("T", bound=_Frozen)
 
 
@@ -249,3 +263,7 @@ def host_paths() -> HostPaths:
 
 def overlay_rules() -> Overlays:
     return _typed("overlays", Overlays)
+
+
+def references_table() -> ReferencesTable:
+    return _typed("references", ReferencesTable)

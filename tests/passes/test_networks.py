@@ -22,12 +22,12 @@ def test_reachability_is_what_compose_allowed():
     }
 
 
-def test_pods_carry_their_networks_and_only_listeners_get_a_policy():
+def test_pods_carry_their_networks_and_every_pod_gets_a_policy():
     files = convert_case(CASE).files
     api_labels = find(files, "Deployment", "api")["spec"]["template"]["metadata"]["labels"]
     assert {k: v for k, v in api_labels.items() if k.startswith("networks.")} == {
         "networks.compose2k8s.io/back": "true", "networks.compose2k8s.io/front": "true"}
-    assert names(files, "NetworkPolicy") == {"proxy-networks", "api-networks", "db-networks"}
+    assert names(files, "NetworkPolicy") == {"proxy-networks", "api-networks", "db-networks", "reporter-networks"}
     assert "initContainers" in pod(find(files, "Deployment", "reporter"))
 
 

@@ -11,7 +11,7 @@ services:
   small: {image: x, mem_limit: 64m}
   once: {image: x, cpus: 1, restart: "no"}
 """).plan
-    assert plan.overlays["dev"].dropped_cpu_limits == ["api"]
+    assert plan.overlays["dev"].dropped_cpu_limits == [("api", 0)]
     rule = overlay_rules().overlays["prod"].limit_range
     assert plan.overlays["prod"].limit_range.default == rule.default
     assert plan.overlays["staging"].limit_range is None

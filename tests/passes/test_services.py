@@ -18,7 +18,8 @@ def test_ports_udp_ranges_and_names():
 
 def test_aliases_hostname_and_links_resolve():
     files = convert_case("services-ports").files
-    assert {"gateway", "edge", "api-internal", "gateway-alias", "gw"} <= names(files, "Service")
+    assert {"gateway", "edge", "gateway-alias", "gw"} <= names(files, "Service")
+    assert "api-internal" not in names(files, "Service")  # api.internal is an FQDN: peers are rewritten
     for alias in ("edge", "gw", "gateway-alias"):
         assert find(files, "Service", alias)["spec"]["selector"] == find(files, "Service", "gateway")["spec"]["selector"]
 

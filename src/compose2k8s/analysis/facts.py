@@ -4,7 +4,7 @@
 >>> project = ComposeProject(name="p", working_dir=".", files=[], services={
 ...     "db": Service(name="db", image="postgres", volumes=[{"type": "volume", "source": "data", "target": "/d"}]),
 ...     "My_App": Service(name="My_App", image="app", depends_on={"db": {}})})
->>> facts = analyse(project, {})
+>>> facts = analyse(project, {}, allow_outside=False)
 >>> facts.volume_users, facts.renames
 ({'data': frozenset({'db'})}, {'My_App': 'my-app'})
 """
@@ -17,25 +17,37 @@ from dataclasses import dataclass
 from ..compose.model import ComposeProject, Healthcheck, Service
 from ..names import service_name
 from ..options import ServiceNames
-from .renames import host_pattern, rewrite
+from .dockerfile import dockerfile_path, exposed_ports, read_dockerfile
+from .references import Reference, find_references
+from .renames import host_pattern
 
 
 @dataclass(frozen=True)
 class Facts:
     client_names: dict[str, str]  # compose service → the Service name its clients use
-    renames: dict[str, str]  # the client names that differ from the compose name
+    aliases: dict[str, dict[str, str]]  # service → {other name Compose resolves to it: compose key}
+    resolvable: dict[str, str]  # every name Compose resolves (lowercase) → its service
+    renames: dict[str, str]  # names as written → the Service that answers them, where they differ
+    rename_pattern: re.Pattern[str] | None  # finds every renamed name as a host token
+    references: list[Reference]  # every (name, port) a service uses for a peer
+    referenced_ports: dict[str, dict[int, list[Reference]]]  # service → {port peers use: those references}
+    dockerfile_ports: dict[str, list[tuple[int, str]]]  # service → (port, protocol) its Dockerfile EXPOSEs
     volume_users: dict[str, frozenset[str]]  # named volume → services that mount it
     completed_dependencies: frozenset[str]  # services others wait for with service_completed_successfully
-    link_aliases: dict[str, dict[str, str]]  # service → {alias: "links"} from others' `links: [svc:alias]`
     healthchecks: dict[str, Healthcheck]  # services whose compose healthcheck runs a test (not disabled)
     healthcheck_disabled: frozenset[str]  # services that switch the image's healthcheck off
 
-    rename_pattern: re.Pattern[str] | None  # finds every renamed name as a host token
-
     def rewrite_peers(self, value: str, compose_name: str) -> str:
         """`value` (an env value, a config line) of service `compose_name` with the renamed
-        peers' host names replaced by their Service names; its own name is not a peer."""
-        return rewrite(value, self.renames, self.rename_pattern, keep=compose_name) if self.renames else value
+        peers' names replaced by the Services that answer them; names of the service itself
+        (its own hostname, say) stay as written."""
+        if not self.renames or self.rename_pattern is None:
+            return value
+
+        def swap(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return name if self.resolvable.get(name.lower()) == compose_name else self.renames[name]
+        return self.rename_pattern.sub(swap, value)
 
 
 def _client_names(project: ComposeProject, renames: Mapping[str, ServiceNames]) -> dict[str, str]:
@@ -46,6 +58,70 @@ def _client_names(project: ComposeProject, renames: Mapping[str, ServiceNames]) 
     return names
 
 
+def _aliases(project: ComposeProject) -> dict[str, dict[str, str]]:
+    """service → {alias: key}: network aliases, hostname, container_name, others' link aliases."""
+    found: dict[str, dict[str, str]] = {name: {} for name in project.services}
+    for name, svc in project.services.items():
+        for network in (svc.networks or {}).values():
+            for alias in (network or {}).get("aliases") or []:
+                found[name][str(alias)] = "networks"
+        if svc.hostname:
+            found[name][svc.hostname] = "hostname"
+        if svc.container_name:
+            found[name][svc.container_name] = "container_name"
+        for link in svc.links:
+            target, _, alias = link.partition(":")
+            if alias and target in found:
+                found[target][alias] = "links"
+    return {name: aliases for name, aliases in found.items() if aliases}
+
+
+def alias_service_name(alias: str) -> str | None:
+    """The Service an alias gets, or None for a name no Service can carry (dots: an FQDN)."""
+    return None if "." in alias else service_name(alias)
+
+
+def _resolvable(project: ComposeProject, aliases: dict[str, dict[str, str]]) -> dict[str, str]:
+    names = {name.lower(): name for name in project.services}
+    for name in sorted(aliases):
+        for alias in aliases[name]:
+            names.setdefault(alias.lower(), name)
+    return names
+
+
+def _renames(client_names: dict[str, str], aliases: dict[str, dict[str, str]]) -> dict[str, str]:
+    renames = {k: v for k, v in client_names.items() if v != k}
+    for name, found in aliases.items():
+        for alias in found:
+            answer = alias_service_name(alias) or client_names[name]
+            if answer != alias and alias not in client_names:
+                renames.setdefault(alias, answer)
+    return renames
+
+
+def _by_target(references: list[Reference]) -> dict[str, dict[int, list[Reference]]]:
+    found: dict[str, dict[int, list[Reference]]] = {}
+    for ref in references:
+        if ref.port is not None:
+            found.setdefault(ref.target, {}).setdefault(ref.port, []).append(ref)
+    return found
+
+
+def _dockerfile_ports(project: ComposeProject, allow_outside: bool) -> dict[str, list[tuple[int, str]]]:
+    found = {}
+    for name, svc in project.services.items():
+        path = dockerfile_path(svc.build, str(project.working_dir))
+        text = read_dockerfile(path, str(project.working_dir), allow_outside) if path else None
+        if text:
+            args = (svc.build or {}).get("args") or {}
+            if isinstance(args, list):
+                args = dict(str(a).partition("=")[::2] for a in args)
+            ports = exposed_ports(text, args, (svc.build or {}).get("target"))
+            if ports:
+                found[name] = ports
+    return found
+
+
 def _volume_users(project: ComposeProject) -> dict[str, frozenset[str]]:
     users: dict[str, set[str]] = {}
     for name, svc in project.services.items():
@@ -53,16 +129,6 @@ def _volume_users(project: ComposeProject) -> dict[str, frozenset[str]]:
             if mount.type == "volume" and mount.source:
                 users.setdefault(mount.source, set()).add(name)
     return {volume: frozenset(names) for volume, names in users.items()}
-
-
-def _link_aliases(project: ComposeProject) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
-    for other in project.services.values():
-        for link in other.links:
-            target, _, alias = link.partition(":")
-            if alias:
-                found.setdefault(target, {})[alias] = "links"
-    return found
 
 
 def disables_healthcheck(svc: Service) -> bool:
@@ -77,18 +143,22 @@ def active_healthcheck(svc: Service) -> Healthcheck | None:
     return check if check and check.test and not disables_healthcheck(svc) else None
 
 
-def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames]) -> Facts:
-    """Every fact, in one pass over the services each (linear in the project's size)."""
+def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames], allow_outside: bool) -> Facts:
+    """Every fact, each in one pass over the services (linear in the project's size)."""
     client_names = _client_names(project, service_names)
+    aliases = _aliases(project)
+    resolvable = _resolvable(project, aliases)
+    renames = _renames(client_names, aliases)
     healthchecks = {name: check for name, svc in project.services.items()
                     if (check := active_healthcheck(svc)) is not None}
-    renames = {k: v for k, v in client_names.items() if v != k}
-    return Facts(client_names=client_names, renames=renames,
+    references = find_references(project, resolvable, allow_outside)
+    return Facts(client_names=client_names, aliases=aliases, resolvable=resolvable, renames=renames,
                  rename_pattern=host_pattern(list(renames)) if renames else None,
+                 references=references, referenced_ports=_by_target(references),
+                 dockerfile_ports=_dockerfile_ports(project, allow_outside),
                  volume_users=_volume_users(project),
                  completed_dependencies=frozenset(
                      dep for svc in project.services.values() for dep, spec in svc.depends_on.items()
                      if spec.condition == "service_completed_successfully"),
-                 link_aliases=_link_aliases(project),
                  healthchecks=healthchecks,
                  healthcheck_disabled=frozenset(n for n, svc in project.services.items() if disables_healthcheck(svc)))

@@ -19,10 +19,10 @@ _SHELL_CONTROL = re.compile(r"[|&;<>`$()]")
 
 
 @cache
-def _local_url() -> re.Pattern[str]:
-    """http(s)://<a local host>[:port] (groups: scheme, host, port)."""
+def _local_url(schemes: str = "https?") -> re.Pattern[str]:
+    """<scheme>://<a local host>[:port] (groups: scheme, host, port)."""
     hosts = "|".join(re.escape(h) for h in probe_rules().local_hosts)
-    return re.compile(rf"(https?)://({hosts})(?::(\d+))?")
+    return re.compile(rf"({schemes})://({hosts})(?::(\d+))?")
 
 
 def retarget_local_urls(text: str, host: str, ports: set[int]) -> str | None:
@@ -101,3 +101,53 @@ def _classify(test: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
             if len(rest) >= 2 and rest[0] in table.local_hosts and rest[1].isdigit():
                 return "tcp", {"host": rest[0], "port": int(rest[1])}
     return "exec", {"command": argv(list(test))[0]}
+
+
+def _flag_value(word: str, flags: tuple[str, ...]) -> tuple[str, str] | None:
+    """(flag, inline value) when `word` is one of `flags`, with its value attached or not:
+    `-h` → ('-h', ''), `-hdb` → ('-h', 'db'), `--host=db` → ('--host', 'db')."""
+    for flag in flags:
+        if word == flag:
+            return flag, ""
+        if flag.startswith("--") and word.startswith(flag + "="):
+            return flag, word[len(flag) + 1:]
+        if not flag.startswith("--") and len(flag) == 2 and word.startswith(flag) and len(word) > 2:
+            return flag, word[2:]
+    return None
+
+
+def point_client_at(words: list[str], host_flags: tuple[str, ...], port_flags: tuple[str, ...], positional: bool,
+                    host: str, port: int, own_names: set[str]) -> list[str]:
+    """A client command (`pg_isready -h localhost -U app`) pointed at `host`:`port`: host values
+    that name the checked server itself (a local host, or one of `own_names`) become `host`,
+    URLs too; host and port are added when the command names none.
+
+    >>> point_client_at(["pg_isready", "-U", "app", "-h", "localhost"], ("-h",), ("-p",), False, "db", 5432, set())
+    ['pg_isready', '-p', '5432', '-U', 'app', '-h', 'db']
+    """
+    local = {h.strip("[]") for h in probe_rules().local_hosts} | own_names
+    out = [words[0]]
+    has_host = has_port = False
+    index = 1
+    while index < len(words):
+        word = words[index]
+        found_host, found_port = _flag_value(word, host_flags), _flag_value(word, port_flags)
+        if found_host or found_port:
+            flag, value = found_host or found_port
+            has_host, has_port = has_host or bool(found_host), has_port or bool(found_port)
+            if not value and index + 1 < len(words):
+                value, index = words[index + 1], index + 1
+            if found_host and value in local:
+                value = host
+            out += [flag, value] if flag.startswith("-") and not word.startswith(flag + "=") else [f"{flag}={value}"]
+        else:
+            out.append(_local_url(r"[a-zA-Z][a-zA-Z0-9+.\-]*").sub(
+                lambda m: f"{m.group(1)}://{host}" + (f":{m.group(3)}" if m.group(3) else ""), word))
+        index += 1
+    added = [host, str(port)] if positional else \
+        ([host_flags[0], host] if not has_host and host_flags else []) + \
+        ([port_flags[0], str(port)] if not has_port and port_flags else [])
+    if positional and len(out) > 1 and not out[1].startswith("-"):
+        added = []  # the command names its server already
+        out[1] = host if out[1] in local else out[1]
+    return out[:1] + added + out[1:]

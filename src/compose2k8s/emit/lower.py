@@ -14,7 +14,8 @@ def _pod_template(plan: Plan, w: Workload) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     if w.init_containers:
         spec["initContainers"] = w.init_containers
-    spec["containers"] = [container]
+    spec["containers"] = [container, *({k: v for k, v in c.items() if v not in (None, [], {})}
+                                       for c in w.sidecars)]
     spec.update({k: v for k, v in w.pod.items() if v not in (None, [], {})})
     if w.volumes:
         spec["volumes"] = w.volumes
@@ -83,6 +84,6 @@ def lower(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
     for claim in plan.claims:
         if claim.template and claim.owner:
             templates.setdefault(claim.owner, []).append(claim)
-    for compose_name, w in plan.workloads.items():
+    for compose_name, w in plan.pod_owners().items():
         objects.append((compose_name, workload_object(plan, w, templates.get(compose_name, []))))
     return objects

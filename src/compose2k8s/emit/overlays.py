@@ -100,10 +100,10 @@ def _zone_spread(plan: Plan, compose_name: str, key: str) -> dict[str, Any]:
 
 def _workload_patches(plan: Plan, overlay: OverlayPlan) -> list[dict[str, Any]]:
     patches = []
-    for compose_name in overlay.dropped_cpu_limits:
+    for compose_name, index in overlay.dropped_cpu_limits:
         w = plan.workloads[compose_name]
         patches.append(_patch(w.kind, w.name, [
-            {"op": "remove", "path": "/spec/template/spec/containers/0/resources/limits/cpu"}]))
+            {"op": "remove", "path": f"/spec/template/spec/containers/{index}/resources/limits/cpu"}]))
     for compose_name in overlay.dropped_affinity:
         w = plan.workloads[compose_name]
         prefix = "/spec/jobTemplate" if w.kind == "CronJob" else ""

@@ -11,7 +11,7 @@ from .model import Plan, Workload
 
 def lift(project: ComposeProject, options: ConvertOptions) -> Plan:
     plan = Plan(project=project, options=options, name=dns_label(options.project_name or project.name),
-                facts=analyse(project, options.service_names))
+                facts=analyse(project, options.service_names, options.allow_outside_project))
     taken: dict[str, str] = {}
     for compose_name in sorted(project.services):
         service = project.services[compose_name]

@@ -17,6 +17,7 @@ from .overlays import Exposure, OverlayPlan
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.facts import Facts
+    from ..analysis.references import Reference
 
 Kind = Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -37,6 +38,9 @@ def long_running(kind: Kind) -> bool:
     return not one_shot(kind)
 
 
+PortSource = Literal["declared", "referenced", "dockerfile", "image"]  # most certain first
+
+
 @dataclass
 class PortSpec:
     port: int
@@ -44,6 +48,7 @@ class PortSpec:
     name: str
     published: str | None = None
     host_ip: str | None = None
+    source: PortSource = "declared"  # where we know the port from
 
     @property
     def exposed(self) -> bool:
@@ -69,7 +74,9 @@ class ServiceRecord:
 
     @property
     def headless(self) -> bool:
-        return self.role == "headless"
+        """No cluster IP: a StatefulSet's own Service, or a Service without ports, whose name
+        resolves to the ready pods' addresses (every port answers, as in Compose)."""
+        return self.role == "headless" or not self.ports
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,15 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """A peer reference and the Service that answers it (None: nothing does, `reason` says why)."""
+
+    reference: Reference
+    service: str | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class TokenRefresher:
     """A CronJob that keeps a registry pull secret fresh; its first run is started by hand."""
 
@@ -124,10 +140,20 @@ class Workload:
     rollout: dict[str, Any] = field(default_factory=dict)  # strategy / updateStrategy, minReadySeconds
     client_service: str | None = None
     headless_service: str | None = None
+    sidecar_of: str | None = None  # network_mode service:<x>: a container in x's pod
+    sidecars: list[dict[str, Any]] = field(default_factory=list)  # containers of sidecar services in this pod
 
     @property
     def listens(self) -> bool:
         return bool(self.ports)
+
+    @property
+    def primary_port(self) -> PortSpec | None:
+        """The TCP port we are most certain the service listens on: declared, then one peers
+        use, then the Dockerfile's EXPOSE, then the image's usual port (lowest first)."""
+        order = {"declared": 0, "referenced": 1, "dockerfile": 2, "image": 3}
+        return min((p for p in self.ports if p.protocol == "TCP"), key=lambda p: (order[p.source], p.port),
+                   default=None)
 
     def mount(self, volume: dict[str, Any], mount: dict[str, Any]) -> None:
         """Add a pod volume (once, by name) and mount it in the main container."""
@@ -161,6 +187,7 @@ class Plan:
     overlays: dict[str, OverlayPlan] = field(default_factory=dict)
     exposure: Exposure = field(default_factory=Exposure)  # what staging and prod publish
     token_refresher: TokenRefresher | None = None
+    reachability: list[Reach] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
 
@@ -178,6 +205,10 @@ class Plan:
 
     def add(self, folder: str, obj: dict[str, Any]) -> None:
         self.objects.append((folder, obj))
+
+    def pod_owners(self) -> dict[str, Workload]:
+        """The workloads that own a pod, by compose name: all but sidecars (see passes/sidecars.py)."""
+        return {name: w for name, w in self.workloads.items() if not w.sidecar_of}
 
     def service(self, name: str) -> ServiceRecord | None:
         """The Service named `name`, if the plan makes one."""

@@ -114,6 +114,6 @@ class OverlayPlan:
     replicas: list[Replicas] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
     zone_spreads: list[str] = field(default_factory=list)  # compose services spread over zones
-    dropped_cpu_limits: list[str] = field(default_factory=list)  # compose services
+    dropped_cpu_limits: list[tuple[str, int]] = field(default_factory=list)  # (compose service, container index)
     dropped_affinity: list[str] = field(default_factory=list)  # compose services
     limit_range: LimitDefaults | None = None

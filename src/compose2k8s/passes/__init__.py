@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 from ..ir.model import Plan
 from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_budgets, overlay_exposure,
-               overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod, pre_start, probes,
-               registry, runtime_defaults, secret_storage, secrets, services, unsupported, volumes, workloads)
+               overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod, pre_start, probes, reachability,
+               registry, runtime_defaults, secret_storage, secrets, sidecars, services, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
     services.run,
+    reachability.run,
     containers.run,
     pod.run,
     deploy.run,
@@ -27,6 +28,7 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     registry.run,
     runtime_defaults.run,
     secret_storage.run,
+    sidecars.run,
     unsupported.run,
     overlays.run,
     overlay_exposure.run,

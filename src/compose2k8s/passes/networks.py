@@ -2,7 +2,7 @@
 them: on a network they share.
 
 Only when the project isolates anything, i.e. its services use more than one network. Each
-pod is labelled with its networks; each workload that listens gets a policy admitting
+pod is labelled with its networks; each pod gets a policy admitting, on every port,
 - pods that share one of its networks,
 - anyone on its published ports (Compose published them to the outside, so Ingress,
   LoadBalancer and NodePort traffic keeps working),
@@ -94,7 +94,7 @@ def run(plan: Plan) -> Plan:
                   "Service in the namespace", "set network_policies: true, or add your own NetworkPolicies")
         return plan
     dependents = _cross_network_dependents(plan, networks)
-    for name, w in plan.workloads.items():
+    for name, w in plan.pod_owners().items():
         if name not in networks:
             plan.note(name, "network_mode", "network-mode-policy",
                       "uses network_mode, so no network labels or NetworkPolicy: other services' policies "
@@ -102,10 +102,9 @@ def run(plan: Plan) -> Plan:
             continue
         w.pod_labels.update({_label(n): "true" for n in sorted(networks[name])})
         plan.trace(name, "networks", f"{w.kind} {w.name} pod labels {', '.join(sorted(networks[name]))}")
-        if w.listens:
-            policy = _policy(plan, w, networks[name], dependents.get(name, []))
-            plan.add(name, policy)
-            plan.trace(name, "networks", f"NetworkPolicy {policy['metadata']['name']}")
+        policy = _policy(plan, w, networks[name], dependents.get(name, []))  # every port, declared or not
+        plan.add(name, policy)
+        plan.trace(name, "networks", f"NetworkPolicy {policy['metadata']['name']}")
     plan.note("", "networks", "network-policies",
               "compose networks are kept as NetworkPolicies; they take effect only with a network plugin that "
               "enforces them (Calico, Cilium, …)", "check your cluster's network plugin", severity="info")

@@ -9,7 +9,7 @@ from ..mappings import overlay_rules
 def run(plan: Plan) -> Plan:
     for name, overlay in plan.overlays.items():
         rules = overlay_rules().overlays[name].budgets
-        for compose_name, w in sorted(plan.workloads.items()):
+        for compose_name, w in sorted(plan.pod_owners().items()):
             rule = rules.get(w.kind)
             if rule:
                 overlay.budgets.append(Budget(compose_name, rule.min_available, rule.max_unavailable))

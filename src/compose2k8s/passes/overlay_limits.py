@@ -16,8 +16,11 @@ def run(plan: Plan) -> Plan:
                                                 dict(rules.limit_range.default_request))
         if not rules.drop_cpu_limits:
             continue
-        for compose_name, w in plan.workloads.items():
-            if long_running(w.kind) and "cpu" in (w.container.get("resources") or {}).get("limits", {}):
-                overlay.dropped_cpu_limits.append(compose_name)
-                plan.trace(compose_name, "overlays", f"{name}: CPU limit removed")
+        for compose_name, w in plan.pod_owners().items():
+            if not long_running(w.kind):
+                continue
+            for index, container in enumerate([w.container, *w.sidecars]):
+                if "cpu" in (container.get("resources") or {}).get("limits", {}):
+                    overlay.dropped_cpu_limits.append((compose_name, index))
+                    plan.trace(compose_name, "overlays", f"{name}: CPU limit of container {container['name']} removed")
     return plan

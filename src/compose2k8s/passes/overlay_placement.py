@@ -11,7 +11,7 @@ from ..mappings import overlay_rules
 def run(plan: Plan) -> Plan:
     for name, overlay in plan.overlays.items():
         rules = overlay_rules().overlays[name]
-        for compose_name, w in sorted(plan.workloads.items()):
+        for compose_name, w in sorted(plan.pod_owners().items()):
             if rules.drop_affinity and "affinity" in w.pod:
                 overlay.dropped_affinity.append(compose_name)
                 plan.trace(compose_name, "overlays", f"{name}: node affinity removed (one Kind node)")

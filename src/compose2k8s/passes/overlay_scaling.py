@@ -14,7 +14,7 @@ def run(plan: Plan) -> Plan:
         if floor is None:
             continue
         wanted = plan.options.prod_replicas if name == "prod" else {}
-        for compose_name, w in sorted(plan.workloads.items()):
+        for compose_name, w in sorted(plan.pod_owners().items()):
             if w.kind == "Deployment":
                 count = wanted.get(compose_name, max(floor, w.replicas))
             elif w.kind == "StatefulSet" and compose_name in wanted:

@@ -20,7 +20,7 @@ from ..ir.model import Plan
 def run(plan: Plan) -> Plan:
     if not plan.options.runtime_defaults or not plan.workloads:
         return plan
-    for name, w in sorted(plan.workloads.items()):
+    for name, w in sorted(plan.pod_owners().items()):
         if (w.pod.get("nodeSelector") or {}).get("kubernetes.io/os") != "windows":  # no seccomp there
             w.pod.setdefault("securityContext", {}).setdefault("seccompProfile", {"type": "RuntimeDefault"})
         if "serviceAccountName" not in w.pod:

@@ -1,13 +1,20 @@
-"""Ports and Services: every service that listens is reachable under its compose name.
+"""Ports and Services: every service answers under every name Compose resolves, as Compose's
+DNS would.
 
-Ports come from `ports`, `expose` and, for images that declare none, the well-known
-ports table. StatefulSets get a headless Service (`serviceName`) and a client Service.
-Network aliases, `hostname`, `container_name` and link aliases get extra Services.
+A service's ports are the union of what it declares (`ports`, `expose`), the ports its
+peers use on it (analysis/references.py), its Dockerfile's `EXPOSE` and its image's usual
+ports (mappings/well-known-ports.yaml); each port not declared is explained by an info
+note. A long-running service with no known port gets a headless Service without ports:
+its name then resolves to the ready pods' addresses and every port answers, as in Compose.
+StatefulSets also get their own headless Service (`serviceName`). Network aliases,
+`hostname`, `container_name` and link aliases get Services of their own; a name no Service
+can carry (an FQDN) is rewritten in peers' values to the service's Service instead.
 """
 from __future__ import annotations
 
+from ..analysis.facts import alias_service_name
 from ..analysis.images import image_base
-from ..ir.model import Plan, PortSpec, ServiceRecord, Workload, one_shot
+from ..ir.model import Plan, PortSource, PortSpec, ServiceRecord, Workload, one_shot
 from ..mappings import well_known_ports
 from ..names import port_name, service_name
 
@@ -41,16 +48,30 @@ def _declared(plan: Plan, w: Workload) -> dict[tuple[int, str], PortSpec]:
     return found
 
 
+def _inferred(plan: Plan, w: Workload) -> list[tuple[int, str, PortSource, str]]:
+    """(port, protocol, source, why) of the ports we know of beyond the declared ones."""
+    name = w.service.name
+    found = [(port, "TCP", "referenced", "used by " + ", ".join(sorted({f"{r.service} ({r.where})" for r in refs})))
+             for port, refs in sorted(plan.facts.referenced_ports.get(name, {}).items())]
+    found += [(port, protocol, "dockerfile", "EXPOSE in its Dockerfile")
+              for port, protocol in plan.facts.dockerfile_ports.get(name, [])]
+    if w.service.extra("network_mode") != "host":
+        base = image_base(w.service.image)
+        found += [(known.port, "TCP", "image", f"{base}'s usual port") for known in well_known_ports().get(base, ())]
+    return found
+
+
 def _collect_ports(plan: Plan, w: Workload) -> list[PortSpec]:
-    svc = w.service
-    known = {p.port: p.name for p in well_known_ports().get(image_base(svc.image), ())}
     found = _declared(plan, w)
-    if not found and known and svc.extra("network_mode") != "host":
-        for number, name in known.items():
-            found[(number, "TCP")] = PortSpec(number, "TCP", name)
-        plan.note(svc.name, "ports", "well-known-ports",
-                  f"no ports declared; Service gets {image_base(svc.image)}'s usual port(s) "
-                  f"{', '.join(str(p) for p in known)} so peers can reach it", severity="info")
+    added = []
+    for port, protocol, source, why in _inferred(plan, w):
+        if (port, protocol) not in found:
+            found[(port, protocol)] = PortSpec(port, protocol, "", source=source)
+            added.append(f"{port} ({why})")
+    if added:
+        plan.note(w.service.name, "ports", "inferred-ports", f"its Service also answers on {', '.join(added)}, "
+                  "as Compose's network did", "declare the port (expose:) to make it explicit", severity="info")
+    known = {p.port: p.name for p in well_known_ports().get(image_base(w.service.image), ())}
     names: set[str] = set()
     ports = sorted(found.values(), key=lambda p: (p.port, p.protocol))
     for spec in ports:
@@ -65,39 +86,33 @@ def _collect_ports(plan: Plan, w: Workload) -> list[PortSpec]:
     return ports
 
 
-def _aliases(plan: Plan, w: Workload) -> dict[str, str]:
-    """alias → the compose key it comes from."""
-    svc = w.service
-    found: dict[str, str] = {}
-    for network in (svc.networks or {}).values():
-        for alias in (network or {}).get("aliases") or []:
-            found[str(alias)] = "networks"
-    if svc.hostname:
-        found[svc.hostname.split(".")[0]] = "hostname"
-    if svc.container_name:
-        found[svc.container_name] = "container_name"
-    found.update(plan.facts.link_aliases.get(svc.name, {}))
-    return found
-
-
 def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
     """Every Service each workload asks for, with its priority (client names first)."""
     wanted: list[tuple[int, ServiceRecord]] = []
     for compose_name, w in sorted(plan.workloads.items()):
+        if w.sidecar_of:
+            continue
         names = plan.options.service_names.get(compose_name)
         if w.kind == "StatefulSet":
             w.headless_service = service_name(names.headless if names and names.headless else f"{w.name}-headless")
             wanted.append((1, ServiceRecord(w.headless_service, compose_name, "headless", w.ports)))
-        if not w.ports or one_shot(w.kind):
+        if one_shot(w.kind) and compose_name not in plan.facts.referenced_ports:
             continue
         w.client_service = plan.facts.client_names[compose_name]
         wanted.append((0, ServiceRecord(w.client_service, compose_name, "client", w.ports)))
         if service_name(compose_name) != compose_name and not names:
             plan.note(compose_name, "services", "renamed-service",
                       f"'{compose_name}' is not a valid Service name; its Service is '{w.client_service}'",
-                      "peers' environment values naming it are rewritten")
-        for alias, key in sorted(_aliases(plan, w).items()):
-            wanted.append((2, ServiceRecord(service_name(alias), compose_name, "alias", w.ports, key)))
+                      "peers' environment values and mounted config files naming it are rewritten",
+                      severity="info")
+        if not w.ports:
+            plan.note(compose_name, "ports", "headless-service", f"no known port: Service {w.client_service} is "
+                      "headless without ports, so its name resolves to the ready pods and every port answers, "
+                      "as in Compose", "declare the ports (expose:) for a load-balanced Service", severity="info")
+        for alias, key in sorted(plan.facts.aliases.get(compose_name, {}).items()):
+            alias_name = alias_service_name(alias)
+            if alias_name:
+                wanted.append((2, ServiceRecord(alias_name, compose_name, "alias", w.ports, key)))
     return wanted
 
 
@@ -110,16 +125,37 @@ def _trace_links(plan: Plan) -> None:
                        f" of {target}")
 
 
+def _join_sidecars(plan: Plan) -> None:
+    """A sidecar shares its host's network namespace: the host's Services answer its ports too
+    (port names made unique within the pod)."""
+    for w in plan.workloads.values():
+        if not w.sidecar_of:
+            continue
+        host = plan.workloads[w.sidecar_of]
+        taken = {(p.port, p.protocol) for p in host.ports}
+        names = {p.name for p in host.ports}
+        for port in w.ports:
+            if (port.port, port.protocol) in taken:
+                continue
+            if port.name in names:
+                port.name = port_name(None, port.port, port.protocol)
+            host.ports.append(port)
+            names.add(port.name)
+        host.ports.sort(key=lambda p: (p.port, p.protocol))
+
+
 def run(plan: Plan) -> Plan:
     for w in plan.workloads.values():
         w.ports = _collect_ports(plan, w)
-        if w.ports:
+    own = {name: list(w.ports) for name, w in plan.workloads.items()}
+    _join_sidecars(plan)
+    for name, w in plan.workloads.items():
+        if own[name]:
             w.container["ports"] = [{"name": p.name, "containerPort": p.port,
-                                     **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in w.ports]
+                                     **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in own[name]]
     taken: dict[str, str] = {}
-    wanted = _wanted(plan)
-    for _, record in sorted(wanted, key=lambda item: (item[0], item[1].name, item[1].workload, item[1].headless,
-                                                      item[1].source_key)):
+    for _, record in sorted(_wanted(plan), key=lambda item: (item[0], item[1].name, item[1].workload,
+                                                             item[1].role == "headless", item[1].source_key)):
         if record.name in taken:
             if taken[record.name] != record.workload:
                 plan.note(record.workload, record.source_key, "service-name-collision",

@@ -107,7 +107,8 @@ def _claim(plan: Plan, storage: _Storage, name: str) -> Claim:
     described = f"volume {source}" if kind == "volume" else f"folder {_rel(plan, source)}"
     external = bool(top and top.external)
     if single is not None and single.kind == "StatefulSet" and kind == "volume" and not external and not nfs:
-        claim = Claim(name, "ReadWriteOnce", size, users, described, owner=users[0], template=True, read_only=readers)
+        owner = single.sidecar_of or users[0]  # the pod's StatefulSet holds the template
+        claim = Claim(name, "ReadWriteOnce", size, users, described, owner=owner, template=True, read_only=readers)
         plan.claims.append(claim)
         return claim
     mode = "ReadWriteMany" if len(users) > 1 or nfs else "ReadWriteOnce"
@@ -169,10 +170,11 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
         key = config_key(Path(mount.source).name)
         while key in data or key in binary:
             key = "x-" + key
-        try:
-            data[key] = content.decode("utf-8")
-        except UnicodeDecodeError:
+        text = _text(plan, w.service.name, content, f"file {_rel(plan, mount.source)}")
+        if text is None:
             binary[key] = base64.b64encode(content).decode()
+        else:
+            data[key] = text
         if mount.read_only:
             w.mount({"name": "files", "configMap": {"name": name}},
                    {"name": "files", "mountPath": mount.target, "subPath": key, "readOnly": True})
@@ -209,6 +211,23 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
     plan.add(w.service.name, obj)
 
 
+def _text(plan: Plan, service: str, content: bytes, where: str) -> str | None:
+    """A mounted config file's text with renamed peers rewritten (reported), None if binary."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rewritten = plan.facts.rewrite_peers(text, service)
+    if rewritten != text:
+        names = sorted({m.group(1) for m in plan.facts.rename_pattern.finditer(text)
+                        if plan.facts.resolvable.get(m.group(1).lower()) != service}) if plan.facts.rename_pattern else []
+        plan.note(service, "volumes", "rewritten-host", f"{where}: peer name(s) {', '.join(names)} rewritten to "
+                  f"the Services that answer them ({', '.join(plan.facts.renames[n] for n in names)})",
+                  "the Service names come from service_names in compose2k8s.yaml or Kubernetes' naming rules",
+                  severity="info")
+    return rewritten
+
+
 def _configs(plan: Plan) -> None:
     made: set[str] = set()
     for compose_name, w in plan.workloads.items():
@@ -230,10 +249,11 @@ def _configs(plan: Plan) -> None:
                     content = read_project_file(Path(top.file), plan.project.working_dir,
                                                 plan.options.allow_outside_project, f"configs.{ref.source}.file")
                 obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(cm_name)}
-                try:
-                    obj["data"] = {key: content.decode("utf-8")}
-                except UnicodeDecodeError:
+                text = _text(plan, compose_name, content, f"config {ref.source}")
+                if text is None:
                     obj["binaryData"] = {key: base64.b64encode(content).decode()}
+                else:
+                    obj["data"] = {key: text}
                 plan.add("", obj)
             volume_name = dns_label(f"config-{ref.source}")
             item: dict[str, Any] = {"key": key, "path": key}

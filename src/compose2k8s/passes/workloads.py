@@ -75,9 +75,23 @@ def _job(plan: Plan, w: Workload) -> None:
         plan.trace_field(w, "restart", f"restartPolicy {rule.restart_policy}")
 
 
+def _sidecar_host(plan: Plan, workload: Workload) -> str | None:
+    """The service whose network namespace `network_mode: service:<x>` joins (its pod)."""
+    mode = str(workload.service.extra("network_mode") or "")
+    host = mode.removeprefix("service:") if mode.startswith("service:") else None
+    while host and host in plan.workloads and str(plan.workloads[host].service.extra("network_mode") or "") \
+            .startswith("service:"):  # a chain of shared namespaces ends in one pod
+        host = str(plan.workloads[host].service.extra("network_mode")).removeprefix("service:")
+    return host if host in plan.workloads else None
+
+
 def run(plan: Plan) -> Plan:
     for workload in plan.workloads.values():
+        workload.sidecar_of = _sidecar_host(plan, workload)
+    for workload in plan.workloads.values():
         svc = workload.service
+        if workload.sidecar_of:
+            continue
         kind, reason = _decide(plan, workload)
         workload.kind = kind
         workload.replicas = svc.replicas
@@ -97,4 +111,11 @@ def run(plan: Plan) -> Plan:
             plan.trace_field(workload, "profiles", f"converted: profile {', '.join(svc.profiles)} is enabled")
         if kind == "DaemonSet" and workload.replicas != 1:
             plan.note(svc.name, "deploy", "daemonset-replicas", "replicas ignored: a DaemonSet runs one pod per node")
+    for workload in plan.workloads.values():
+        if workload.sidecar_of:
+            host = plan.workloads[workload.sidecar_of]
+            workload.kind, workload.replicas = host.kind, host.replicas
+            plan.trace_field(workload, "network_mode", f"a container of {host.kind} {host.name}'s pod (shares its "
+                             "network namespace)")
+            plan.trace_field(workload, "image", f"containers[{workload.name}].image in {host.kind} {host.name}")
     return plan

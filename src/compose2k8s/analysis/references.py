@@ -1,0 +1,191 @@
+"""Every `(name, port)` a service uses to reach a peer, as Compose's DNS would answer it.
+
+Found in environment values (URLs with a scheme, `host:port`, a bare host with its
+`<PREFIX>_PORT`, comma-separated lists), in `command`, `entrypoint`, healthchecks and
+hooks, and in the text of the config files a service mounts (bind-mounted files and small
+folders, `configs:`). A name counts only when it is one Compose resolves (a service, a
+network alias, a container_name, a hostname, a link alias), matched as a whole host token;
+a service's references to itself are left out.
+
+>>> names = {"db": "db", "cache": "cache"}
+>>> [(r.name, r.port) for r in scan_text("postgres://u:p@db/app?x=1 cache:6380 db.example.com", names, "x", "env")]
+[('db', 5432), ('cache', 6380)]
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..compose.model import ComposeProject, Service
+from ..mappings import references_table
+
+_URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*)://([^\s/?#'\"<>`;)]*)")
+_HOST_PORT = re.compile(r"(?<![\w.\-/@:%$])([A-Za-z0-9_][A-Za-z0-9_.\-]*):(\d{1,5})(?![\w:])")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Service `service` reaches `name` (which resolves to service `target`) on `port`
+    (None: a bare host name, any port), as found at `where`."""
+
+    service: str
+    name: str
+    target: str
+    port: int | None
+    where: str
+
+
+def _host(text: str) -> tuple[str, int | None]:
+    """'db:5432' → ('db', 5432); '[::1]:80' → ('::1', 80); 'db' → ('db', None)."""
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, int(rest[1:]) if rest[1:].isdigit() else None
+    host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
+    return host, (int(port) if port.isdigit() else None)
+
+
+def _valid(port: int | None) -> bool:
+    return port is None or 0 < port < 65536
+
+
+def scan_text(text: str, names: Mapping[str, str], service: str, where: str) -> Iterator[Reference]:
+    """References in free text: URLs (scheme default ports) and `host:port` tokens."""
+    schemes = references_table().scheme_ports
+    seen_spans: list[tuple[int, int]] = []
+    for match in _URL.finditer(text):
+        authority = match.group(2).rpartition("@")[2]  # credentials may hold ':' and '/'
+        for part in authority.split(","):
+            host, port = _host(part)
+            target = names.get(host.lower().rstrip("."))
+            if target and target != service:
+                port = port if port is not None else schemes.get(match.group(1).lower())
+                if _valid(port):
+                    yield Reference(service, host, target, port, where)
+        seen_spans.append(match.span())
+    for match in _HOST_PORT.finditer(text):
+        if any(start <= match.start() < end for start, end in seen_spans):
+            continue
+        target = names.get(match.group(1).lower().rstrip("."))
+        port = int(match.group(2))
+        if target and target != service and _valid(port):
+            yield Reference(service, match.group(1), target, port, where)
+
+
+def _environment(svc: Service, names: Mapping[str, str]) -> Iterator[Reference]:
+    table = references_table()
+    env = {k: v for k, v in svc.environment.items() if v is not None}
+    by_upper = {k.upper(): v for k, v in env.items()}
+    for key, value in env.items():
+        where = f"environment {key}"
+        found = list(scan_text(value, names, svc.name, where))
+        yield from found
+        if found:
+            continue
+        upper = key.upper()
+        for host in (h.strip() for h in value.split(",")):
+            target = names.get(host.lower())
+            if not target or target == svc.name or not upper.endswith(table.host_suffixes):
+                continue
+            prefix = upper[:upper.rindex("_")]
+            port = next((by_upper[prefix + s] for s in table.port_suffixes if prefix + s in by_upper), None)
+            yield Reference(svc.name, host, target, int(port) if port and port.isdigit() else None, where)
+
+
+def _commands(svc: Service) -> Iterator[tuple[str, str]]:
+    """(where, text) of every command the service runs."""
+    if svc.entrypoint:
+        yield "entrypoint", " ".join(svc.entrypoint)
+    if svc.command:
+        yield "command", " ".join(svc.command)
+    if svc.healthcheck and svc.healthcheck.test:
+        yield "healthcheck", " ".join(svc.healthcheck.test)
+    for key in ("pre_start", "post_start", "pre_stop"):
+        for hook in getattr(svc, key):
+            if hook.command:
+                yield key, " ".join(hook.command)
+
+
+def _read_small_text(path: str, cached: dict[str, str | None]) -> str | None:
+    """A small regular text file's content, None otherwise (never an error: this is a scan)."""
+    if path not in cached:
+        cached[path] = _read_once(path)
+    return cached[path]
+
+
+def _read_once(path: str) -> str | None:
+    limit = references_table().config_files.max_bytes
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > limit:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _folder_files(folder: str) -> list[str]:
+    """The files of a small mounted folder (bounded), sorted."""
+    limit = references_table().config_files.max_files_per_folder
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            found.append(os.path.join(root, name))
+            if len(found) > limit:
+                return []
+    return found
+
+
+def mounted_texts(project: ComposeProject, svc: Service, allow_outside: bool,
+                  cached: dict[str, str | None]) -> Iterator[tuple[str, str]]:
+    """(where, text) of every config file the service mounts, read within the project
+    (or anywhere when the caller allows it); `cached` keeps each file's text for the run."""
+    root = os.path.realpath(project.working_dir)
+
+    def readable(path: str) -> bool:
+        real = os.path.realpath(path)
+        return allow_outside or real == root or real.startswith(root + os.sep)
+
+    for mount in svc.volumes:
+        if mount.type != "bind" or not mount.source or not readable(mount.source):
+            continue
+        paths = [mount.source] if os.path.isfile(mount.source) else _folder_files(mount.source) \
+            if os.path.isdir(mount.source) else []
+        for path in paths:
+            text = _read_small_text(path, cached) if readable(path) else None
+            if text is not None:
+                yield f"file {_relative(project, path)}", text
+    for ref in svc.configs:
+        top = project.configs.get(ref.source)
+        if top is None or top.external:
+            continue
+        if top.content is not None:
+            yield f"config {ref.source}", top.content
+        elif top.file and readable(top.file):
+            text = _read_small_text(top.file, cached)
+            if text is not None:
+                yield f"config {ref.source}", text
+
+
+def _relative(project: ComposeProject, path: str) -> str:
+    try:
+        return "./" + Path(path).relative_to(project.working_dir).as_posix()
+    except ValueError:
+        return path
+
+
+def find_references(project: ComposeProject, names: Mapping[str, str], allow_outside: bool) -> list[Reference]:
+    """Every reference of every service, sorted and without duplicates."""
+    found: set[Reference] = set()
+    cached: dict[str, str | None] = {}
+    for svc in project.services.values():
+        found.update(_environment(svc, names))
+        for where, text in _commands(svc):
+            found.update(scan_text(text, names, svc.name, where))
+        for where, text in mounted_texts(project, svc, allow_outside, cached):
+            found.update(scan_text(text, names, svc.name, where))
+    return sorted(found, key=lambda r: (r.service, r.target, r.name, r.port or 0, r.where))

@@ -1,0 +1,77 @@
+"""`network_mode: service:<x>`: the service shares x's network namespace (the VPN / sidecar
+pattern), so it becomes a second container of x's pod, as Docker runs it. Its volumes, init
+containers (waits, pre_start steps) and pull secrets join the pod; names that clash are
+made unique; pod settings x does not have are added, conflicting ones are reported (x's win).
+Its ports were added to x's Services by the services pass; it gets no Service and no wait on x.
+"""
+from __future__ import annotations
+
+from ..ir.model import Plan, Workload
+from ..names import dns_label
+
+
+def _rename_volume(side: Workload, old: str, new: str) -> None:
+    for container in [side.container, *side.init_containers]:
+        for mount in container.get("volumeMounts") or []:
+            if mount["name"] == old:
+                mount["name"] = new
+
+
+def _volumes(host: Workload, side: Workload) -> None:
+    existing = {v["name"]: v for v in host.volumes}
+    for volume in side.volumes:
+        same = existing.get(volume["name"])
+        if same == volume:
+            continue
+        if same is not None:
+            new = dns_label(f"{side.name}-{volume['name']}")
+            _rename_volume(side, volume["name"], new)
+            volume = {**volume, "name": new}
+        host.volumes.append(volume)
+        existing[volume["name"]] = volume
+
+
+def _init_containers(host: Workload, side: Workload) -> None:
+    existing = {c["name"]: c for c in host.init_containers}
+    for container in side.init_containers:
+        same = existing.get(container["name"])
+        if same == container:
+            continue
+        if same is not None:
+            container = {**container, "name": dns_label(f"{side.name}-{container['name']}")}
+        host.init_containers.append(container)
+
+
+def _pod_fields(plan: Plan, host: Workload, side: Workload) -> None:
+    for key, value in side.pod.items():
+        if key == "imagePullSecrets":
+            names = {s["name"] for s in host.pod.get(key, [])} | {s["name"] for s in value}
+            host.pod[key] = [{"name": n} for n in sorted(names)]
+        elif key not in host.pod:
+            host.pod[key] = value
+        elif host.pod[key] != value and key != "automountServiceAccountToken":
+            plan.note(side.service.name, "network_mode", "sidecar-pod-setting",
+                      f"pod setting {key} differs from {host.service.name}'s, whose pod it joins: "
+                      f"{host.service.name}'s is kept", "set it the same way on both services")
+
+
+def _merge(plan: Plan, host: Workload, side: Workload) -> None:
+    host.sidecars.append(side.container)
+    _volumes(host, side)
+    _init_containers(host, side)
+    _pod_fields(plan, host, side)
+    host.annotations.update({k: v for k, v in side.annotations.items() if k not in host.annotations})
+    if side.service.deploy is not None:
+        plan.note(side.service.name, "deploy", "sidecar-deploy", f"deploy settings of a container in "
+                  f"{host.service.name}'s pod: the pod follows {host.service.name}'s",
+                  f"set replicas and placement on {host.service.name}")
+    plan.note(side.service.name, "network_mode", "sidecar", f"shares {host.service.name}'s network namespace: a "
+              f"second container of its pod, reached through {host.service.name}'s Services", severity="info")
+
+
+def run(plan: Plan) -> Plan:
+    for _, w in sorted(plan.workloads.items()):
+        if w.sidecar_of:
+            _merge(plan, plan.workloads[w.sidecar_of], w)
+    return plan
+

@@ -6,6 +6,8 @@ Its ports were added to x's Services by the services pass; it gets no Service an
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..ir.model import Plan, Workload
 from ..names import dns_label
 
@@ -17,29 +19,21 @@ def _rename_volume(side: Workload, old: str, new: str) -> None:
                 mount["name"] = new
 
 
-def _volumes(host: Workload, side: Workload) -> None:
-    existing = {v["name"]: v for v in host.volumes}
-    for volume in side.volumes:
-        same = existing.get(volume["name"])
-        if same == volume:
+def _join(into: list[dict[str, Any]], items: list[dict[str, Any]], prefix: str) -> dict[str, str]:
+    """Append `items` to `into` by name: an identical one is dropped, a clashing one renamed
+    <prefix>-<name>. Returns the renames."""
+    existing = {item["name"]: item for item in into}
+    renamed: dict[str, str] = {}
+    for item in items:
+        same = existing.get(item["name"])
+        if same == item:
             continue
         if same is not None:
-            new = dns_label(f"{side.name}-{volume['name']}")
-            _rename_volume(side, volume["name"], new)
-            volume = {**volume, "name": new}
-        host.volumes.append(volume)
-        existing[volume["name"]] = volume
-
-
-def _init_containers(host: Workload, side: Workload) -> None:
-    existing = {c["name"]: c for c in host.init_containers}
-    for container in side.init_containers:
-        same = existing.get(container["name"])
-        if same == container:
-            continue
-        if same is not None:
-            container = {**container, "name": dns_label(f"{side.name}-{container['name']}")}
-        host.init_containers.append(container)
+            renamed[item["name"]] = dns_label(f"{prefix}-{item['name']}")
+            item = {**item, "name": renamed[item["name"]]}
+        into.append(item)
+        existing[item["name"]] = item
+    return renamed
 
 
 def _pod_fields(plan: Plan, host: Workload, side: Workload) -> None:
@@ -57,8 +51,9 @@ def _pod_fields(plan: Plan, host: Workload, side: Workload) -> None:
 
 def _merge(plan: Plan, host: Workload, side: Workload) -> None:
     host.sidecars.append(side.container)
-    _volumes(host, side)
-    _init_containers(host, side)
+    for old, new in _join(host.volumes, side.volumes, side.name).items():
+        _rename_volume(side, old, new)
+    _join(host.init_containers, side.init_containers, side.name)
     _pod_fields(plan, host, side)
     host.annotations.update({k: v for k, v in side.annotations.items() if k not in host.annotations})
     if side.service.deploy is not None:

@@ -170,11 +170,37 @@ class Overlays(_Frozen):
     overlays: dict[OverlayName, OverlayRules]
 
 
+class ListIdentity(_Frozen):
+    """How `diff` pairs a list's items (mappings/diff-identity.yaml)."""
+
+    key: tuple[str, ...] = ()
+    key_defaults: dict[str, Any] = {}
+    order: Literal["any", "kept"] = "any"
+
+
+class DiffIdentity(_Frozen):
+    lists: dict[str, ListIdentity]
+
+
+class DiffNoise(_Frozen):
+    """What `diff` sets aside before comparing (mappings/diff-defaults.yaml)."""
+
+    server_set: tuple[str, ...]
+    server_annotations: frozenset[str]
+    server_labels: frozenset[str]
+    server_finalizers: frozenset[str]
+    assigned: tuple[str, ...]
+    defaults: dict[str, Any]
+    computed: dict[str, Literal["image-tag", "port"]]
+    quantities: tuple[str, ...]
+
+
 TABLES: dict[str, type[_Frozen]] = {
     "compose-keys": ComposeKeys, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
-    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays}
+    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays,
+    "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
 T = TypeVar("T", bound=_Frozen)
 
 
@@ -249,3 +275,11 @@ def host_paths() -> HostPaths:
 
 def overlay_rules() -> Overlays:
     return _typed("overlays", Overlays)
+
+
+def diff_identity() -> DiffIdentity:
+    return _typed("diff-identity", DiffIdentity)
+
+
+def diff_noise() -> DiffNoise:
+    return _typed("diff-defaults", DiffNoise)

@@ -176,6 +176,8 @@ class ListIdentity(_Frozen):
     key: tuple[str, ...] = ()
     key_defaults: dict[str, Any] = {}
     order: Literal["any", "kept"] = "any"
+    fallback: tuple[str, ...] = ()
+    sole: bool = False
 
 
 class DiffIdentity(_Frozen):

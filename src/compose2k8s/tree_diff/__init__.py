@@ -20,7 +20,7 @@ from ..errors import DiffError
 from .compare import Change, OneSided, compare
 from .ignore import IgnoreRule
 from .labels import KOMPOSE_ANNOTATIONS, LabelScheme, detect, from_kompose, is_label_map
-from .noise import assigned, clean, from_cluster
+from .noise import assigned, clean, from_cluster, implied
 from .read import ObjectKey, Side, label, read_side
 from .report import DiffReport
 
@@ -59,7 +59,8 @@ def diff(old: str | Path, new: str | Path, overlay: str | None = None, *, ignore
         kind = a[0]
         one_sided = _one_sided(kind, scheme, bool(kompose), from_cluster(before.objects[a]),
                                from_cluster(after.objects[b]))
-        changes = [c for c in compare(kind, _unplaced(old_obj), _unplaced(new_obj), one_sided)
+        changes = [c for c in compare(kind, _unplaced(old_obj), _unplaced(new_obj), one_sided,
+                                      lambda fields, siblings, kind=kind: implied(kind, fields, siblings))
                    if not any(rule.ignores_change(b, c.path) or rule.ignores_change(a, c.path) for rule in rules)]
         if changes:
             report.changed[label(b if b[1] else a)] = changes

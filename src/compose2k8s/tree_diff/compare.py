@@ -16,13 +16,16 @@ from typing import Any, Literal
 
 from ..mappings import ListIdentity, diff_identity
 from .hidden import hide, scrub, secret_subtree
-from .labels import is_metadata_map
+from .labels import key_by_key
+from .noise import NOT_SET
 from .patterns import Fields, PathTable
 from .render import change_text, inline
 
 ChangeKind = Literal["changed", "added", "removed", "reordered"]
 # (fields of a mapping, key, True when OLD is the side that has the key) → leave it out?
 OneSided = Callable[[Fields, str, bool], bool]
+# (fields of a field, the mapping that lacks it) → the value it has there anyway, or NOT_SET
+Implied = Callable[[Fields, dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Change:
     path: str
     old: Any = None
     new: Any = None
+    default: Literal["old", "new", None] = None  # that side leaves the field out: its value is the API's default
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"change": self.change, "path": self.path}
@@ -40,10 +44,12 @@ class Change:
             out["old"] = self.old
         if self.change != "removed":
             out["new"] = self.new
+        if self.default:
+            out["default"] = self.default
         return out
 
-    def line(self, width: int = 100) -> str:
-        """One line of text; values shortened to about `width` characters."""
+    def line(self, width: int = 140) -> str:
+        """One line of text, about `width` characters at most."""
         return change_text(self, width)
 
 
@@ -52,9 +58,14 @@ def _lists() -> PathTable:
     return PathTable(diff_identity().lists)
 
 
-def compare(kind: str, old: dict[str, Any], new: dict[str, Any], one_sided: OneSided | None = None) -> list[Change]:
-    """Every difference between `old` and `new` (both cleaned), sorted by path."""
-    walk = _Walk(kind, one_sided or (lambda fields, key, in_old: False))
+def compare(kind: str, old: dict[str, Any], new: dict[str, Any], one_sided: OneSided | None = None,
+            implied: Implied | None = None) -> list[Change]:
+    """Every difference between `old` and `new` (both cleaned), sorted by path.
+
+    `one_sided` says which fields only one side has are not differences; `implied` gives the
+    default a field left out has, so `protocol: TCP → UDP` reads as a change, not an addition.
+    """
+    walk = _Walk(kind, one_sided or (lambda fields, key, in_old: False), implied or (lambda fields, siblings: NOT_SET))
     walk.any(old, new, "", (), False)
     return sorted(walk.changes, key=lambda c: c.path)
 
@@ -117,16 +128,44 @@ def _keyed(items: list[Any], rule: ListIdentity) -> dict[Any, tuple[str, Any]] |
     return out
 
 
+def _by_fallback(before: dict[Any, tuple[str, Any]], after: dict[Any, tuple[str, Any]],
+                 rule: ListIdentity) -> dict[Any, Any]:
+    """Old key → new key for items left unpaired: by the `fallback` fields when they are the
+    same and unique among the leftovers of both sides, then the `sole` leftovers."""
+    old_left = [k for k in before if k not in after]
+    new_left = [k for k in after if k not in before]
+    moved: dict[Any, Any] = {}
+    if rule.fallback:
+        def index(keys: list[Any], items: dict[Any, tuple[str, Any]]) -> dict[Any, list[Any]]:
+            out: dict[Any, list[Any]] = {}
+            for key in keys:
+                mark = [_dig(items[key][1], f) for f in rule.fallback]
+                if mark[0] is not None:
+                    out.setdefault(fingerprint(mark), []).append(key)
+            return out
+        old_marks, new_marks = index(old_left, before), index(new_left, after)
+        moved = {keys[0]: new_marks[mark][0] for mark, keys in old_marks.items()
+                 if len(keys) == 1 and len(new_marks.get(mark, ())) == 1}
+    if rule.sole:
+        old_rest = [k for k in old_left if k not in moved]
+        new_rest = [k for k in new_left if k not in moved.values()]
+        if len(old_rest) == 1 and len(new_rest) == 1:
+            moved[old_rest[0]] = new_rest[0]
+    return moved
+
+
 @dataclass
 class _Walk:
     kind: str
     one_sided: OneSided
+    implied: Implied
     changes: list[Change] = field(default_factory=list)
 
-    def add(self, change: ChangeKind, path: str, fields: Fields, secret: bool, old: Any = None, new: Any = None) -> None:
+    def add(self, change: ChangeKind, path: str, fields: Fields, secret: bool, old: Any = None, new: Any = None,
+            default: Literal["old", "new", None] = None) -> None:
         show = hide if secret else (lambda v: scrub(self.kind, fields, v))
         self.changes.append(Change(change, path, show(old) if change != "added" else None,
-                                   show(new) if change != "removed" else None))
+                                   show(new) if change != "removed" else None, default))
 
     def any(self, old: Any, new: Any, path: str, fields: Fields, secret: bool) -> None:
         if isinstance(old, dict) and isinstance(new, dict):
@@ -143,13 +182,21 @@ class _Walk:
             sub_secret = secret or secret_subtree(self.kind, fields, key, tuple(s for s in (old, new) if key in s))
             if in_old and in_new:
                 self.any(old[key], new[key], sub_path, sub_fields, sub_secret)
-            elif is_metadata_map(self.kind, sub_fields) and isinstance(old.get(key, new.get(key)), dict):
+            elif key_by_key(self.kind, sub_fields) and isinstance(old.get(key, new.get(key)), dict):
                 self.mapping(old.get(key, {}), new.get(key, {}), sub_path, sub_fields, sub_secret)  # key by key
             elif not self.one_sided(fields, key, in_old):
-                if in_old:
-                    self.add("removed", sub_path, sub_fields, sub_secret, old=old[key])
-                else:
-                    self.add("added", sub_path, sub_fields, sub_secret, new=new[key])
+                holder, other = (old, new) if in_old else (new, old)
+                self.lone(holder[key], other, in_old, sub_path, sub_fields, sub_secret)
+
+    def lone(self, value: Any, other: dict[str, Any], in_old: bool, path: str, fields: Fields, secret: bool) -> None:
+        """A field only one side has: a change from (or to) the default the other side has."""
+        default = self.implied(fields, other)
+        if default is NOT_SET or isinstance(value, (dict, list)):
+            self.add("removed" if in_old else "added", path, fields, secret, **{"old" if in_old else "new": value})
+        elif in_old:
+            self.add("changed", path, fields, secret, value, default, default="new")
+        else:
+            self.add("changed", path, fields, secret, default, value, default="old")
 
     def list(self, old: list[Any], new: list[Any], path: str, fields: Fields, secret: bool) -> None:
         rule: ListIdentity | None = _lists().first(self.kind, fields)
@@ -165,15 +212,16 @@ class _Walk:
 
     def keyed(self, before: dict[Any, tuple[str, Any]], after: dict[Any, tuple[str, Any]], rule: ListIdentity,
               path: str, fields: Fields, secret: bool) -> None:
+        moved = _by_fallback(before, after, rule)
         for key, (label, item) in before.items():
             sub_path = f"{path}[{label}]"
-            if key in after:
-                other = after[key][1]
-                self.any(item, other, sub_path, fields, secret)
+            if key in after or key in moved:
+                self.any(item, after[key if key in after else moved[key]][1], sub_path, fields, secret)
             else:
                 self.add("removed", sub_path, fields, secret, old=item)
+        paired_new = set(moved.values())
         for key, (label, item) in after.items():
-            if key not in before:
+            if key not in before and key not in paired_new:
                 self.add("added", f"{path}[{label}]", fields, secret, new=item)
         if rule.order == "kept":
             kept_old = [label for key, (label, _) in before.items() if key in after]

@@ -67,9 +67,10 @@ def is_label_map(kind: str, fields: Fields) -> bool:
         kind == "Service" and fields == ("spec", "selector"))
 
 
-def is_metadata_map(kind: str, fields: Fields) -> bool:
-    """Labels, a label selector or annotations: compared key by key even when one side has none."""
-    return is_label_map(kind, fields) or fields[-2:] == ("metadata", "annotations")
+def key_by_key(kind: str, fields: Fields) -> bool:
+    """Metadata, labels, annotations and selectors are compared key by key even when one side
+    has none, so that a scheme's labels and `--ignore '*:metadata.labels.x'` apply there too."""
+    return fields[-1:] in (("metadata",), ("selector",), ("annotations",)) or is_label_map(kind, fields)
 
 
 def _family(keys: Iterable[str]) -> set[str]:

@@ -51,6 +51,29 @@ def assigned(kind: str, fields: Fields) -> bool:
     return (kind, fields) in _tables().assigned
 
 
+def implied(kind: str, fields: Fields, siblings: dict[str, Any]) -> Any:
+    """The value a scalar field left out has (its API default), or NOT_SET.
+
+    >>> implied("Service", ("spec", "ports", "targetPort"), {"port": 5432}), implied("Service", ("spec", "x"), {})
+    (5432, NOT_SET)
+    """
+    tables = _tables()
+    rule = tables.computed.first(kind, fields)
+    if rule is not None:
+        value = _COMPUTED[rule](siblings)
+        return NOT_SET if value is None else value
+    scalars = [d for d in tables.defaults.all(kind, fields) if not isinstance(d, (dict, list))]
+    return scalars[0] if scalars else NOT_SET
+
+
+class _NotSet:
+    def __repr__(self) -> str:
+        return "NOT_SET"
+
+
+NOT_SET: Any = _NotSet()
+
+
 def clean(obj: dict[str, Any], *, ignore_labels: bool = False, ignore_annotations: bool = False) -> dict[str, Any]:
     """A copy of `obj` without server-set fields and defaults (see the module's docstring)."""
     skipped = {"labels"} if ignore_labels else set()

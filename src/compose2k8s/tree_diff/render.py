@@ -18,7 +18,7 @@ from .hidden import Hidden
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Change
 
-_PLAIN = re.compile(r"^[A-Za-z0-9_./@%+=~$(-][^\n,{}\[\]#\"']*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_./@%+=~$(…-][^\n,{}\[\]#\"']*$")
 _LOOKS_TYPED = re.compile(r"^(?:[-+]?[0-9][0-9_.eE+-]*|true|false|null|~|yes|no|on|off)$", re.IGNORECASE)
 _MATCHING_LIMIT = 2_000  # lines; longer texts are summarised by counts only
 
@@ -81,11 +81,37 @@ def text_change(old: str, new: str, width: int = 100) -> str:
     counts = f"{removed} line changed" if removed == added == 1 else f"-{removed} +{added} lines"
     _, i1, i2, j1, j2 = ops[0]
     half = max(20, (width - 40) // 2)
-    first_old = inline(a[i1].strip(), half) if i1 < i2 else "(none)"
-    first_new = inline(b[j1].strip(), half) if j1 < j2 else "(none)"
-    first_old = json.dumps(first_old, ensure_ascii=False) if i1 < i2 else first_old
-    first_new = json.dumps(first_new, ensure_ascii=False) if j1 < j2 else first_new
+    first_old = _line(a[i1], half) if i1 < i2 else "(none)"
+    first_new = _line(b[j1], half) if j1 < j2 else "(none)"
     return f"text of {size}, {counts}: line {i1 + 1} {first_old} → {first_new}"
+
+
+def _line(text: str, width: int) -> str:
+    text = text.strip()
+    return json.dumps(text if len(text) <= width else text[: width - 1] + "…", ensure_ascii=False)
+
+
+def _strings(old: str, new: str, width: int) -> str:
+    """Two one-line strings; a long shared beginning is elided so the difference shows.
+
+    >>> _strings("registry.example.com/team/app:1.4.2", "registry.example.com/team/app:1.5.0", 40)
+    '…/team/app:1.4.2 → …/team/app:1.5.0'
+    """
+    if len(old) + len(new) + 3 <= width:
+        return f"{scalar(old)} → {scalar(new)}"
+    shared = len(_common_prefix(old, new))
+    cut = max(0, shared - 10)
+    cut = old.rfind("/", 0, cut + 1) if "/" in old[:cut + 1] else cut
+    half = max(20, (width - 3) // 2)
+    shown = [inline(("…" if cut > 0 else "") + text[cut:], half) for text in (old, new)]
+    return " → ".join(shown)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def _is_text(value: Any) -> bool:
@@ -102,18 +128,26 @@ def _changed(old: Any, new: Any, width: int) -> str:
         if len(differing) == 1 and (_is_text(old[differing[0]]) or _is_text(new[differing[0]])):
             i = differing[0]
             return f"argument {i + 1} of {len(old)}: {_changed(old[i], new[i], width)}"
+    if isinstance(old, str) and isinstance(new, str) and not isinstance(old, Hidden):
+        return _strings(old, new, width)
     half = max(30, width // 2)
     return f"{inline(old, half)} → {inline(new, half)}"
 
 
-def change_text(change: Change, width: int = 100) -> str:
-    """One line for a change: `path: old → new`, `+ path: value`, `- path: value`."""
+def change_text(change: Change, width: int = 140) -> str:
+    """One line for a change, about `width` characters at most (a long path leaves the values
+    at least 40): `  path: old → new`, `+ path: value`, `- path: value`."""
+    room = max(40, width - len(change.path) - 4)
     if change.change == "reordered":
-        return f"  {change.path}: order {', '.join(change.old)} → {', '.join(change.new)}"
+        return f"  {change.path}: order {inline(change.old, room // 2)} → {inline(change.new, room // 2)}"
     if change.change == "changed":
-        return f"  {change.path}: {_changed(change.old, change.new, width)}"
+        if change.default:  # one side leaves the field out: say which value is the default
+            old, new = (f"{inline(v, room // 2)}{' (default)' if change.default == side else ''}"
+                        for v, side in ((change.old, "old"), (change.new, "new")))
+            return f"  {change.path}: {old} → {new}"
+        return f"  {change.path}: {_changed(change.old, change.new, room)}"
     sign, value = ("+", change.new) if change.change == "added" else ("-", change.old)
-    shown = inline(value, width)
+    shown = inline(value, room)
     if change.path.endswith(f"[{shown}]"):  # an item of a set: the path says it all
         return f"{sign} {change.path}"
     return f"{sign} {change.path}: {shown}"

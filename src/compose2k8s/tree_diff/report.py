@@ -12,7 +12,6 @@ from .compare import Change
 from .render import change_text
 
 MAX_CHANGES_SHOWN = 25  # per object, in text
-MAX_NAMES_SHOWN = 8  # per kind, in the lists of objects only one side has
 JSON_STRING_LIMIT = 2_000
 
 
@@ -57,16 +56,16 @@ class DiffReport:
             "changed": {name: [_bounded(c.as_dict()) for c in changes] for name, changes in self.changed.items()},
         }, indent=2, default=str, ensure_ascii=False)
 
-    def to_text(self, width: int = 100) -> str:
+    def to_text(self, width: int = 140) -> str:
         if self.same:
             return "\n".join(["no differences", *(f"note: {n}" for n in self.notes)])
         lines = [*self._summary_lines(), *(f"note: {n}" for n in self.notes)]
         for title, sign, names in (("only in OLD", "-", self.removed), ("only in NEW", "+", self.added)):
             if names:
-                lines += ["", f"{title} ({len(names)}):", *_grouped(sign, names)]
+                lines += ["", f"{title} ({len(names)}):", *_grouped(sign, names, width)]
         for name, changes in self.changed.items():
             lines += ["", f"~ {name}"]
-            lines += ["  " + change_text(c, width) for c in changes[:MAX_CHANGES_SHOWN]]
+            lines += ["  " + change_text(c, width - 2) for c in changes[:MAX_CHANGES_SHOWN]]
             if len(changes) > MAX_CHANGES_SHOWN:
                 lines.append(f"    … {len(changes) - MAX_CHANGES_SHOWN} more changes (--format json lists them all)")
         return "\n".join(lines)
@@ -79,17 +78,29 @@ class DiffReport:
                         for kind, r in rows.items())]
 
 
-def _grouped(sign: str, names: list[str]) -> list[str]:
-    """`+ Kind: a, b, c` per kind, at most MAX_NAMES_SHOWN names each."""
-    by_kind: dict[str, list[str]] = {}
+def _grouped(sign: str, names: list[str], width: int = 140) -> list[str]:
+    """`+ Kind (namespace): a, b, c` per kind and namespace, cut to about `width` characters.
+
+    >>> _grouped("+", ["Service/shop/db", "Service/shop/web", "StorageClass/fast"])
+    ['  + Service (shop): db, web', '  + StorageClass: fast']
+    >>> _grouped("-", [f"ConfigMap/c{i}" for i in range(40)], width=40)
+    ['  - ConfigMap: c0, c1, c2, c3, … (+36)']
+    """
+    groups: dict[str, list[str]] = {}
     for name in names:
         kind, _, rest = name.partition("/")
-        by_kind.setdefault(kind, []).append(rest)
+        namespace, _, short = rest.rpartition("/")
+        groups.setdefault(f"{kind} ({namespace})" if namespace else kind, []).append(short)
     lines = []
-    for kind, rests in by_kind.items():
-        shown = ", ".join(rests[:MAX_NAMES_SHOWN])
-        more = f", … (+{len(rests) - MAX_NAMES_SHOWN})" if len(rests) > MAX_NAMES_SHOWN else ""
-        lines.append(f"  {sign} {kind}: {shown}{more}")
+    for group, shorts in groups.items():
+        line = f"  {sign} {group}: {shorts[0]}"
+        for i, short in enumerate(shorts[1:], 1):
+            more = f", … (+{len(shorts) - i})"
+            if len(line) + len(short) + 2 + (len(more) if i < len(shorts) - 1 else 0) > width:
+                line += more
+                break
+            line += f", {short}"
+        lines.append(line)
     return lines
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal
 
-from ..mappings import ListIdentity, diff_identity
+from ..mappings import ListIdentity
 from .hidden import hide, scrub, secret_subtree
+from .identity import Keyed, by_fallback, fingerprint, keyed, list_rule
 from .labels import key_by_key
 from .noise import NOT_SET
-from .patterns import Fields, PathTable
+from .patterns import Fields
 from .render import change_text, inline
 
 ChangeKind = Literal["changed", "added", "removed", "reordered"]
@@ -53,11 +53,6 @@ class Change:
         return change_text(self, width)
 
 
-@cache
-def _lists() -> PathTable:
-    return PathTable(diff_identity().lists)
-
-
 def compare(kind: str, old: dict[str, Any], new: dict[str, Any], one_sided: OneSided | None = None,
             implied: Implied | None = None) -> list[Change]:
     """Every difference between `old` and `new` (both cleaned), sorted by path.
@@ -81,77 +76,6 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, str) != isinstance(b, str):
         return False
     return a == b
-
-
-def fingerprint(value: Any) -> Any:
-    """A hashable stand-in for `value`, equal for values that are `same`."""
-    if isinstance(value, dict):
-        return ("{", frozenset((k, fingerprint(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return ("[", tuple(fingerprint(v) for v in value))
-    if isinstance(value, bool):
-        return ("b", value)
-    return ("s" if isinstance(value, str) else "n", value)
-
-
-def _dig(item: dict[str, Any], dotted: str) -> Any:
-    value: Any = item
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _key_part(value: Any) -> tuple[Any, str]:
-    """(what identifies, what is shown) for one key field's value; lists are sets here."""
-    if isinstance(value, list):
-        names = sorted(str(v) for v in value)
-        return tuple(names), ",".join(n for n in names if n)
-    if value is None or value == "":
-        return None, ""
-    return value, str(value)
-
-
-def _keyed(items: list[Any], rule: ListIdentity) -> dict[Any, tuple[str, Any]] | None:
-    """Items by key → (label, item), in order; None when an item is not a mapping."""
-    out: dict[Any, tuple[str, Any]] = {}
-    seen: Counter[Any] = Counter()
-    for item in items:
-        if not isinstance(item, dict):
-            return None
-        parts = [_key_part(_dig(item, f) if _dig(item, f) is not None else rule.key_defaults.get(f)) for f in rule.key]
-        key = tuple(p[0] for p in parts)
-        label = "/".join(p[1] for p in parts if p[1]) or "-"
-        seen[key] += 1
-        if seen[key] > 1:  # a duplicate key: told apart by its rank among equals
-            key, label = (*key, seen[key]), f"{label}#{seen[key]}"
-        out[key] = (label, item)
-    return out
-
-
-def _by_fallback(before: dict[Any, tuple[str, Any]], after: dict[Any, tuple[str, Any]],
-                 rule: ListIdentity) -> dict[Any, Any]:
-    """Old key → new key for items left unpaired: by the `fallback` fields when they are the
-    same and unique among the leftovers of both sides, then the `sole` leftovers."""
-    old_left = [k for k in before if k not in after]
-    new_left = [k for k in after if k not in before]
-    moved: dict[Any, Any] = {}
-    if rule.fallback:
-        def index(keys: list[Any], items: dict[Any, tuple[str, Any]]) -> dict[Any, list[Any]]:
-            out: dict[Any, list[Any]] = {}
-            for key in keys:
-                mark = [_dig(items[key][1], f) for f in rule.fallback]
-                if mark[0] is not None:
-                    out.setdefault(fingerprint(mark), []).append(key)
-            return out
-        old_marks, new_marks = index(old_left, before), index(new_left, after)
-        moved = {keys[0]: new_marks[mark][0] for mark, keys in old_marks.items()
-                 if len(keys) == 1 and len(new_marks.get(mark, ())) == 1}
-    if rule.sole:
-        old_rest = [k for k in old_left if k not in moved]
-        new_rest = [k for k in new_left if k not in moved.values()]
-        if len(old_rest) == 1 and len(new_rest) == 1:
-            moved[old_rest[0]] = new_rest[0]
-    return moved
 
 
 @dataclass
@@ -199,9 +123,9 @@ class _Walk:
             self.add("changed", path, fields, secret, default, value, default="old")
 
     def list(self, old: list[Any], new: list[Any], path: str, fields: Fields, secret: bool) -> None:
-        rule: ListIdentity | None = _lists().first(self.kind, fields)
+        rule = list_rule(self.kind, fields)
         if rule is not None and rule.key:
-            before, after = _keyed(old, rule), _keyed(new, rule)
+            before, after = keyed(old, rule), keyed(new, rule)
             if before is not None and after is not None:
                 self.keyed(before, after, rule, path, fields, secret)
                 return
@@ -210,9 +134,8 @@ class _Walk:
         elif not same(old, new):
             self.add("changed", path, fields, secret, old, new)
 
-    def keyed(self, before: dict[Any, tuple[str, Any]], after: dict[Any, tuple[str, Any]], rule: ListIdentity,
-              path: str, fields: Fields, secret: bool) -> None:
-        moved = _by_fallback(before, after, rule)
+    def keyed(self, before: Keyed, after: Keyed, rule: ListIdentity, path: str, fields: Fields, secret: bool) -> None:
+        moved = by_fallback(before, after, rule)
         for key, (label, item) in before.items():
             sub_path = f"{path}[{label}]"
             if key in after or key in moved:

@@ -45,13 +45,13 @@ def read_side(path: Path, overlay: str | None) -> Side:
     side = Side()
     folder = _kustomization(path, overlay, side)
     if folder is not None:
-        from ..validate import render
+        from ..validate import render_text
         try:
-            docs = render(folder)
+            text = render_text(folder)
         except ValueError as exc:
             raise DiffError(f"kubectl kustomize failed: {exc}", file=str(folder),
                             hint="run compose2k8s validate on the tree") from None
-        _add(side, docs, str(folder))
+        _add(side, _parse(text, f"{folder} (rendered)"), str(folder))
     else:
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES
                                                      and p.is_file())
@@ -80,11 +80,18 @@ def _kustomization(path: Path, overlay: str | None, side: Side) -> Path | None:
 
 def _documents(file: Path) -> list[Any]:
     try:
-        return load_documents(file.read_bytes(), str(file))
-    except ComposeError as exc:
-        raise DiffError(exc.message, file=exc.file or str(file), line=exc.line, key=exc.key, hint=exc.hint) from None
+        raw = file.read_bytes()
     except OSError as exc:
         raise DiffError(f"cannot read it: {exc.strerror}", file=str(file), hint="check the path and permissions") from None
+    return _parse(raw, str(file))
+
+
+def _parse(text: str | bytes, name: str) -> list[Any]:
+    """YAML documents through the guarded reader (YAML 1.2 scalars on both sides alike)."""
+    try:
+        return load_documents(text, name)
+    except ComposeError as exc:
+        raise DiffError(exc.message, file=exc.file or name, line=exc.line, key=exc.key, hint=exc.hint) from None
 
 
 def _add(side: Side, docs: list[Any], source: str) -> None:

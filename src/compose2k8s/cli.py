@@ -145,7 +145,7 @@ def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization, mani
          new: Annotated[Path, typer.Argument(help="New tree, kustomization, manifest file or folder, or cluster export.")],
          overlay: Annotated[Optional[str], typer.Option(help="Render this overlay of each side that is a tree.")] = None,
          ignore: Annotated[Optional[list[str]], typer.Option(
-             help="OBJECTS[:FIELD] globs to leave out, e.g. 'Deployment/*:spec.replicas', "
+             metavar="OBJECTS[:FIELD]", help="Leave out objects, or fields of objects (globs), e.g. 'Deployment/*:spec.replicas', "
                   "'*:metadata.labels.environment', 'Secret/*' (repeatable).")] = None,
          ignore_labels: Annotated[bool, typer.Option("--ignore-labels", help="Do not compare metadata labels.")] = False,
          ignore_annotations: Annotated[bool, typer.Option("--ignore-annotations",

@@ -193,7 +193,7 @@ class DiffNoise(_Frozen):
     server_finalizers: frozenset[str]
     assigned: tuple[str, ...]
     defaults: dict[str, Any]
-    computed: dict[str, Literal["image-tag", "port"]]
+    computed: dict[str, Literal["image-tag", "port", "policy-types"]]
     quantities: tuple[str, ...]
 
 

@@ -41,9 +41,10 @@ def served(obj: dict[str, Any], n: int) -> dict[str, Any]:
             template = template[part]
         template.setdefault("metadata", {})["creationTimestamp"] = None
         _pod_spec(template["spec"], workload=kind in ("Deployment", "StatefulSet", "DaemonSet"))
-    {"Deployment": _deployment, "StatefulSet": _statefulset, "CronJob": _cronjob, "Service": _service,
-     "PersistentVolumeClaim": _claim, "PersistentVolume": _volume, "Namespace": _namespace,
-     "StorageClass": _storage_class}.get(kind, lambda o, n: None)(out, n)
+    {"Deployment": _deployment, "StatefulSet": _statefulset, "DaemonSet": _daemonset, "Job": _job,
+     "CronJob": _cronjob, "Service": _service, "PersistentVolumeClaim": _claim, "PersistentVolume": _volume,
+     "Namespace": _namespace, "StorageClass": _storage_class, "NetworkPolicy": _network_policy,
+     "Ingress": _ingress, "PodDisruptionBudget": _disruption_budget}.get(kind, lambda o, n: None)(out, n)
     return out
 
 
@@ -116,6 +117,41 @@ def _statefulset(obj: dict[str, Any], n: int) -> None:
     obj["status"] = {"replicas": 1, "readyReplicas": 1, "currentRevision": f"{obj['metadata']['name']}-6c9f"}
 
 
+def _daemonset(obj: dict[str, Any], n: int) -> None:
+    spec = obj["spec"]
+    spec.setdefault("updateStrategy", {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}})
+    spec.setdefault("revisionHistoryLimit", 10)
+    obj["status"] = {"desiredNumberScheduled": 1, "numberReady": 1}
+
+
+def _job(obj: dict[str, Any], n: int) -> None:
+    spec, uid = obj["spec"], obj["metadata"]["uid"]
+    for field, value in (("completions", 1), ("parallelism", 1), ("backoffLimit", 6), ("completionMode", "NonIndexed"),
+                         ("suspend", False), ("podReplacementPolicy", "TerminatingOrFailed")):
+        spec.setdefault(field, value)
+    spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+    spec["template"]["metadata"].setdefault("labels", {}).update({
+        "batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": obj["metadata"]["name"],
+        "controller-uid": uid, "job-name": obj["metadata"]["name"]})
+    obj["status"] = {"succeeded": 1, "completionTime": CREATED}
+
+
+def _network_policy(obj: dict[str, Any], n: int) -> None:
+    spec = obj["spec"]
+    spec.setdefault("policyTypes", ["Ingress", "Egress"] if "egress" in spec else ["Ingress"])
+    for rule in spec.get("ingress", []) + spec.get("egress", []):
+        for port in rule.get("ports", []):
+            port.setdefault("protocol", "TCP")
+
+
+def _ingress(obj: dict[str, Any], n: int) -> None:
+    obj["status"] = {"loadBalancer": {"ingress": [{"ip": "203.0.113.7"}]}}
+
+
+def _disruption_budget(obj: dict[str, Any], n: int) -> None:
+    obj["status"] = {"currentHealthy": 2, "desiredHealthy": 1, "disruptionsAllowed": 1, "expectedPods": 2}
+
+
 def _cronjob(obj: dict[str, Any], n: int) -> None:
     spec = obj["spec"]
     for field, value in (("concurrencyPolicy", "Allow"), ("suspend", False), ("successfulJobsHistoryLimit", 3),
@@ -135,12 +171,14 @@ def _service(obj: dict[str, Any], n: int) -> None:
     spec.setdefault("sessionAffinity", "None")
     if spec["type"] in ("NodePort", "LoadBalancer"):
         spec.setdefault("externalTrafficPolicy", "Cluster")
+    if spec["type"] == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
     for i, port in enumerate(spec.get("ports", [])):
         port.setdefault("protocol", "TCP")
         port.setdefault("targetPort", port["port"])
         if spec["type"] in ("NodePort", "LoadBalancer"):
             port.setdefault("nodePort", 31000 + 10 * n + i)
-    obj["status"] = {"loadBalancer": {}}
+    obj["status"] = {"loadBalancer": {"ingress": [{"ip": "203.0.113.8"}]} if spec["type"] == "LoadBalancer" else {}}
 
 
 def _claim(obj: dict[str, Any], n: int) -> None:

@@ -3,8 +3,12 @@ server metadata, status, the last-applied annotation, API defaults, assigned val
 generated objects are set aside; a real change in the cluster still shows."""
 from __future__ import annotations
 
-from compose2k8s import diff
+import pytest
 
+from compose2k8s import diff
+from compose2k8s.validate import render
+
+from ..conftest import FIXTURES
 from .cluster import cluster_export
 from .conftest import CPTM8, write_manifests
 
@@ -18,6 +22,16 @@ def test_a_tree_against_a_cluster_export_of_itself_is_the_same(cptm8_dev, tmp_pa
         assert report.same, report.to_text()
     code, stdout, _ = cli("diff", CPTM8, export, "--overlay", "dev")
     assert (code, stdout.strip()) == (0, "no differences")
+
+
+@pytest.mark.parametrize(("case", "overlay"), [("networks-isolation", "prod"), ("workloads-kinds", "prod"),
+                                               ("services-ports", "staging"), ("volumes-drivers", "staging")])
+def test_other_trees_against_their_cluster_exports_are_the_same(case, overlay, tmp_path):
+    tree = FIXTURES / "expected" / case
+    live = cluster_export(render(tree / "overlays" / overlay))
+    report = diff(tree, write_manifests(tmp_path / "live.yaml", live), overlay=overlay)
+    assert report.same, report.to_text()
+    assert len(report.paired) >= 4
 
 
 def test_the_export_really_carries_the_noise(cptm8_dev):

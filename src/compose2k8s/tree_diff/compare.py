@@ -106,9 +106,11 @@ class _Walk:
             sub_secret = secret or secret_subtree(self.kind, fields, key, tuple(s for s in (old, new) if key in s))
             if in_old and in_new:
                 self.any(old[key], new[key], sub_path, sub_fields, sub_secret)
+            elif self.one_sided(fields, key, in_old):
+                continue
             elif key_by_key(self.kind, sub_fields) and isinstance(old.get(key, new.get(key)), dict):
                 self.mapping(old.get(key, {}), new.get(key, {}), sub_path, sub_fields, sub_secret)  # key by key
-            elif not self.one_sided(fields, key, in_old):
+            else:
                 holder, other = (old, new) if in_old else (new, old)
                 self.lone(holder[key], other, in_old, sub_path, sub_fields, sub_secret)
 

@@ -93,10 +93,14 @@ def _image_tag_policy(container: dict[str, Any]) -> str | None:
     return "Always" if tag == "latest" else "IfNotPresent"
 
 
-_COMPUTED = {"image-tag": _image_tag_policy, "port": lambda port: port.get("port")}
+_COMPUTED = {"image-tag": _image_tag_policy, "port": lambda port: port.get("port"),
+             "policy-types": lambda spec: ["Egress", "Ingress"] if "egress" in spec else ["Ingress"]}
 
 
 def _same(value: Any, default: Any) -> bool:
+    """Equal and of one type; lists as sets (the only list default is policyTypes)."""
+    if isinstance(value, list) and isinstance(default, list):
+        return sorted(map(str, value)) == sorted(map(str, default))
     return type(value) is type(default) and value == default
 
 

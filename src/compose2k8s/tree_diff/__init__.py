@@ -45,27 +45,33 @@ def diff(old: str | Path, new: str | Path, overlay: str | None = None, *, ignore
     report = DiffReport(added=sorted(label(k) for k in added if keep(k)),
                         removed=sorted(label(k) for k in removed if keep(k)),
                         paired=dict(sorted(Counter(k[0] for k, _ in pairs).items())), notes=notes)
+    cleaned = {(a, b): (clean(before.objects[a], ignore_labels=ignore_labels, ignore_annotations=ignore_annotations),
+                        clean(after.objects[b], ignore_labels=ignore_labels, ignore_annotations=ignore_annotations))
+               for a, b in pairs}
     kompose = _kompose_side(before, after)
-    cleaned = [(clean(before.objects[a], ignore_labels=ignore_labels, ignore_annotations=ignore_annotations),
-                clean(after.objects[b], ignore_labels=ignore_labels, ignore_annotations=ignore_annotations))
-               for a, b in pairs]
-    scheme = detect(cleaned, kompose)
-    if scheme:
-        report.notes.append(scheme.note())
-    if kompose and not ignore_annotations and any(_has_kompose_annotations(o) for o in (*before.objects.values(),
-                                                                                       *after.objects.values())):
-        report.notes.append(f"annotations: Kompose's {', '.join(sorted(KOMPOSE_ANNOTATIONS))} are not compared")
-    for (a, b), (old_obj, new_obj) in zip(pairs, cleaned):
-        kind = a[0]
-        one_sided = _one_sided(kind, scheme, bool(kompose), from_cluster(before.objects[a]),
+    scheme = detect(cleaned.values(), kompose)
+    report.notes += _notes(before, after, scheme, kompose if not ignore_annotations else None)
+    for (a, b), (old_obj, new_obj) in cleaned.items():
+        one_sided = _one_sided(a[0], scheme, bool(kompose), from_cluster(before.objects[a]),
                                from_cluster(after.objects[b]))
-        changes = [c for c in compare(kind, _unplaced(old_obj), _unplaced(new_obj), one_sided,
-                                      lambda fields, siblings, kind=kind: implied(kind, fields, siblings))
+        changes = [c for c in compare(a[0], _unplaced(old_obj), _unplaced(new_obj), one_sided,
+                                      lambda fields, siblings, kind=a[0]: implied(kind, fields, siblings))
                    if not any(rule.ignores_change(b, c.path) or rule.ignores_change(a, c.path) for rule in rules)]
         if changes:
             report.changed[label(b if b[1] else a)] = changes
     report.changed = dict(sorted(report.changed.items()))
     return report
+
+
+def _notes(before: Side, after: Side, scheme: LabelScheme | None, kompose: str | None) -> list[str]:
+    """What the report says once instead of per object."""
+    notes = [f"generated: {side.generated} objects of {name} that a controller owns (ReplicaSets, Pods, "
+             "Jobs of CronJobs) are set aside" for side, name in ((before, "OLD"), (after, "NEW")) if side.generated]
+    if scheme:
+        notes.append(scheme.note())
+    if kompose and any(_has_kompose_annotations(o) for side in (before, after) for o in side.objects.values()):
+        notes.append(f"annotations: Kompose's {', '.join(sorted(KOMPOSE_ANNOTATIONS))} are not compared")
+    return notes
 
 
 def _pair(before: Side, after: Side) -> tuple[list[tuple[ObjectKey, ObjectKey]], list[ObjectKey], list[ObjectKey],

@@ -137,10 +137,10 @@ def test_diff_different_is_exit_1_with_field_paths(cli, two_trees, fmt):
     assert code == 1
     if fmt == "json":
         changes = json.loads(stdout)["changed"]["Deployment/workloads-kinds-prod/web"]
-        assert {"change": "changed", "path": "spec.template.spec.containers.0.image", "old": "nginx:1.27",
+        assert {"change": "changed", "path": "spec.template.spec.containers[web].image", "old": "nginx:1.27",
                 "new": "nginx:1.28"} in changes
     else:
-        assert "spec.template.spec.containers.0.image: 'nginx:1.27' → 'nginx:1.28'" in stdout
+        assert "spec.template.spec.containers[web].image: nginx:1.27 → nginx:1.28" in stdout
 
 
 def test_diff_ignores_order_and_formatting(cli, tmp_path):

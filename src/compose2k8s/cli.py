@@ -141,17 +141,27 @@ def audit(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = No
 
 
 @app.command()
-def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization or manifest file.")],
-         new: Annotated[Path, typer.Argument(help="New tree, kustomization or manifest file.")],
-         overlay: Annotated[Optional[str], typer.Option(help="Compare this rendered overlay of both trees.")] = None,
+def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization, manifest file or folder, or cluster export.")],
+         new: Annotated[Path, typer.Argument(help="New tree, kustomization, manifest file or folder, or cluster export.")],
+         overlay: Annotated[Optional[str], typer.Option(help="Render this overlay of each side that is a tree.")] = None,
+         ignore: Annotated[Optional[list[str]], typer.Option(
+             metavar="OBJECTS[:FIELD]", help="Leave out objects, or fields of objects (globs), e.g. 'Deployment/*:spec.replicas', "
+                  "'*:metadata.labels.environment', 'Secret/*' (repeatable).")] = None,
+         ignore_labels: Annotated[bool, typer.Option("--ignore-labels", help="Do not compare metadata labels.")] = False,
+         ignore_annotations: Annotated[bool, typer.Option("--ignore-annotations",
+                                                          help="Do not compare metadata annotations.")] = False,
          fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text") -> None:
-    """Semantic diff of two trees. Exit 0: same; 1: different; 2: error."""
+    """Semantic diff: list items matched by identity, server fields and API defaults set aside.
+
+    Exit 0: same; 1: different; 2: error.
+    """
     from .tree_diff import diff as run_diff
     from .errors import Compose2K8sError
     if fmt not in ("text", "json"):
         _fail(ValueError(f"--format must be text or json, not '{fmt}'"))
     try:
-        report = run_diff(old, new, overlay)
+        report = run_diff(old, new, overlay, ignore=ignore or (), ignore_labels=ignore_labels,
+                          ignore_annotations=ignore_annotations)
     except Compose2K8sError as exc:
         _fail(exc)
     typer.echo(report.to_json() if fmt == "json" else report.to_text())

@@ -46,3 +46,7 @@ class SecretsError(Compose2K8sError):
 
 class OutputError(Compose2K8sError):
     """The output folder cannot be written safely."""
+
+
+class DiffError(Compose2K8sError):
+    """A tree or manifest given to `diff` cannot be read or rendered."""

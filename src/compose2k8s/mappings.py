@@ -183,12 +183,39 @@ class ReferencesTable(_Frozen):
     config_files: ConfigFileLimits
 
 
+class ListIdentity(_Frozen):
+    """How `diff` pairs a list's items (mappings/diff-identity.yaml)."""
+
+    key: tuple[str, ...] = ()
+    key_defaults: dict[str, Any] = {}
+    order: Literal["any", "kept"] = "any"
+    fallback: tuple[str, ...] = ()
+    sole: bool = False
+
+
+class DiffIdentity(_Frozen):
+    lists: dict[str, ListIdentity]
+
+
+class DiffNoise(_Frozen):
+    """What `diff` sets aside before comparing (mappings/diff-defaults.yaml)."""
+
+    server_set: tuple[str, ...]
+    server_annotations: frozenset[str]
+    server_labels: frozenset[str]
+    server_finalizers: frozenset[str]
+    assigned: tuple[str, ...]
+    defaults: dict[str, Any]
+    computed: dict[str, Literal["image-tag", "port", "policy-types"]]
+    quantities: tuple[str, ...]
+
+
 TABLES: dict[str, type[_Frozen]] = {
     "compose-keys": ComposeKeys, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
     "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays,
-    "references": ReferencesTable}
+    "references": ReferencesTable, "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
 T = TypeVar("T", bound=_Frozen)
 
 
@@ -267,3 +294,11 @@ def overlay_rules() -> Overlays:
 
 def references_table() -> ReferencesTable:
     return _typed("references", ReferencesTable)
+
+
+def diff_identity() -> DiffIdentity:
+    return _typed("diff-identity", DiffIdentity)
+
+
+def diff_noise() -> DiffNoise:
+    return _typed("diff-defaults", DiffNoise)

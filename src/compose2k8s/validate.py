@@ -40,12 +40,17 @@ def kubectl() -> str:
         return found
 
 
-def render(folder: Path) -> list[dict[str, Any]]:
-    """`kubectl kustomize folder` as a list of objects; raises ValueError with kubectl's message."""
+def render_text(folder: Path) -> str:
+    """What `kubectl kustomize folder` prints; raises ValueError with kubectl's message."""
     proc = subprocess.run([kubectl(), "kustomize", str(folder)], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise ValueError(proc.stderr.strip() or "kubectl kustomize failed")
-    return [d for d in yaml.safe_load_all(proc.stdout) if d]
+    return proc.stdout
+
+
+def render(folder: Path) -> list[dict[str, Any]]:
+    """`kubectl kustomize folder` as a list of objects; raises ValueError with kubectl's message."""
+    return [d for d in yaml.safe_load_all(render_text(folder)) if d]
 
 
 @cache

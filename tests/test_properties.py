@@ -54,6 +54,13 @@ def projects(draw):
             deps = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=len(earlier), unique=True))
             svc["depends_on"] = {d: {"condition": draw(st.sampled_from(["service_started", "service_healthy"]))}
                                  for d in deps}
+        if earlier and draw(st.booleans()):  # a peer named in env, as host:port or a URL
+            peer, peer_port = draw(st.sampled_from(earlier)), draw(st.integers(1025, 30000))
+            svc.setdefault("environment", {})["PEER"] = draw(st.sampled_from(
+                [f"{peer}:{peer_port}", f"http://{peer}:{peer_port}/x", f"amqp://u@{peer}:{peer_port}"]))
+        if earlier and draw(st.booleans()):  # a peer named in a mounted config file
+            peer, peer_port = draw(st.sampled_from(earlier)), draw(st.integers(1025, 30000))
+            svc["x-config"] = f"upstream app {{ server {peer}:{peer_port}; }}\n"
         if draw(st.booleans()):
             value = draw(SECRET)
             values.append(value)
@@ -81,6 +88,11 @@ def _write(root: Path, services: dict, secrets: dict) -> Path:
             (root / "secrets" / f"{name}.txt").write_text(value)
     for folder in ("logs", "cache"):
         (root / folder).mkdir(exist_ok=True)
+    for name, svc in services.items():
+        text = svc.pop("x-config", None)
+        if text:
+            (root / f"{name}.conf").write_text(text)
+            svc.setdefault("volumes", []).append(f"./{name}.conf:/etc/app/peers.conf:ro")
     path = root / "compose.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
@@ -111,17 +123,33 @@ def test_generated_projects_give_valid_faithful_trees(generated, recipient):
         workloads = {o["metadata"]["name"]: o for o in objs if o["kind"] in ("Deployment", "StatefulSet")}
         for name, svc in services.items():
             k8s_name = service_name(name)
-            listens = "ports" in svc or "expose" in svc or svc["image"].split(":")[0] in (
-                "nginx", "postgres", "redis", "rabbitmq")
-            if listens:
-                assert k8s_name in service_names, f"{name} is not reachable"
+            assert k8s_name in service_names, f"{name} is not reachable under its name"
             waits = {c["name"] for c in pod(workloads[k8s_name]).get("initContainers", [])}
             for dep in svc.get("depends_on", {}):
-                dep_svc = services[dep]
-                if "ports" in dep_svc or "expose" in dep_svc or dep_svc["image"].split(":")[0] in (
-                        "nginx", "postgres", "redis", "rabbitmq"):
-                    assert f"wait-for-{service_name(dep)}" in waits
+                assert f"wait-for-{service_name(dep)}" in waits, f"{name} does not wait for {dep}"
+        named = sum(1 for svc in services.values() if "PEER" in (svc.get("environment") or {}))
+        assert len({(r.reference.service, r.reference.where) for r in result.plan.reachability}) >= named
+        _check_references(result, objs)
         _check_isolation(services, objs)
+
+
+def _check_references(result, objs: list[dict]) -> None:
+    """Every peer named in env or a mounted file is answered by a Service selecting it, on that
+    port (or every port: headless without ports), under the name as written once renamed."""
+    services = {o["metadata"]["name"]: o for o in objs if o["kind"] == "Service"}
+    labels = {o["metadata"]["name"]: o["spec"]["template"]["metadata"]["labels"]
+              for o in objs if o["kind"] in ("Deployment", "StatefulSet")}
+    texts = "\n".join(result.files.values())
+    for reach in result.plan.reachability:
+        ref = reach.reference
+        assert reach.service, f"{ref} is not answered: {reach.reason}"
+        service = services[reach.service]
+        target = labels[service_name(ref.target)]
+        assert all(target.get(k) == v for k, v in service["spec"]["selector"].items())
+        ports = {p["port"] for p in service["spec"].get("ports", [])}
+        assert not ports or ref.port in ports, (ref, ports)
+        if reach.service != ref.name:  # renamed: no converted file still uses the old name as a host
+            assert f"{ref.name}:{ref.port}" not in texts
 
 
 def _check_isolation(services: dict, objs: list[dict]) -> None:

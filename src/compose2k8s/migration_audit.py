@@ -29,6 +29,7 @@ class AuditReport:
     services: dict[str, list[KeyFate]]
     diagnostics: list[dict[str, str]]
     mermaid: str
+    reachability: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def lossy(self) -> bool:
@@ -38,7 +39,8 @@ class AuditReport:
     def to_json(self) -> str:
         return json.dumps({"project": self.project,
                            "services": {n: [asdict(k) for k in keys] for n, keys in self.services.items()},
-                           "diagnostics": self.diagnostics, "mermaid": self.mermaid}, indent=2)
+                           "diagnostics": self.diagnostics, "mermaid": self.mermaid,
+                           "reachability": self.reachability}, indent=2)
 
     def to_markdown(self) -> str:
         lines = [f"# Migration audit: {self.project}", ""]
@@ -56,6 +58,7 @@ class AuditReport:
                 notes = "<br>".join(_cell(n) for n in fate.notes) or ""
                 lines.append(f"| `{fate.key}` | {fate.status} | {became} | {notes} |")
             lines.append("")
+        lines += _reachability_table(self.reachability)
         project_wide = [d for d in self.diagnostics if not d["service"]]
         if project_wide:
             lines += ["## Project-wide notes", ""]
@@ -63,6 +66,20 @@ class AuditReport:
                       + (f" — {_cell(d['hint'])}" if d["hint"] else "") for d in project_wide]
             lines.append("")
         return "\n".join(lines)
+
+
+def _reachability_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Every peer reference found, and the Service that answers it or why none does."""
+    if not rows:
+        return []
+    lines = ["## Reachability", "", f"{sum(1 for r in rows if r['answered_by'])} of {len(rows)} references a "
+             "service makes to a peer are answered.", "",
+             "| service | uses | found in | answered by |", "| --- | --- | --- | --- |"]
+    for row in rows:
+        port = f":{row['port']}" if row["port"] else ""
+        answer = f"Service {row['answered_by']}" if row["answered_by"] else f"**nothing**: {_cell(row['reason'])}"
+        lines.append(f"| {row['service']} | `{row['name']}{port}` | {_cell(row['where'])} | {answer} |")
+    return lines + [""]
 
 
 def _cell(text: str) -> str:
@@ -128,4 +145,8 @@ def audit(files: Sequence[str | Path], options: ConvertOptions | None = None) ->
     return AuditReport(project=result.project.name, services=services,
                        diagnostics=[{"service": d.service, "key": d.key, "code": d.code, "severity": d.severity,
                                      "message": d.message, "hint": d.hint} for d in diagnostics],
-                       mermaid=_mermaid(result.plan))
+                       mermaid=_mermaid(result.plan),
+                       reachability=[{"service": r.reference.service, "name": r.reference.name,
+                                      "port": r.reference.port, "where": r.reference.where,
+                                      "answered_by": r.service, "reason": r.reason}
+                                     for r in result.plan.reachability])

@@ -24,6 +24,7 @@ from ..mappings import references_table
 
 _URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*)://([^\s/?#'\"<>`;)]*)")
 _HOST_PORT = re.compile(r"(?<![\w.\-/@:%$])([A-Za-z0-9_][A-Za-z0-9_.\-]*):(\d{1,5})(?![\w:])")
+_HOST_SPACE_PORT = re.compile(r"(?<![\w.\-/@:%$=])([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s+(\d{1,5})(?![\w.:])")  # nc -z db 5432
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ def scan_text(text: str, names: Mapping[str, str], service: str, where: str) -> 
         if any(start <= match.start() < end for start, end in seen_spans):
             continue
         target = names.get(match.group(1).lower().rstrip("."))
+        port = int(match.group(2))
+        if target and target != service and _valid(port):
+            yield Reference(service, match.group(1), target, port, where)
+
+
+def scan_command(text: str, names: Mapping[str, str], service: str, where: str) -> Iterator[Reference]:
+    """References in a command: as in free text, plus `host port` pairs (`nc -z db 5432`)."""
+    yield from scan_text(text, names, service, where)
+    for match in _HOST_SPACE_PORT.finditer(text):
+        target = names.get(match.group(1).lower())
         port = int(match.group(2))
         if target and target != service and _valid(port):
             yield Reference(service, match.group(1), target, port, where)
@@ -185,7 +196,7 @@ def find_references(project: ComposeProject, names: Mapping[str, str], allow_out
     for svc in project.services.values():
         found.update(_environment(svc, names))
         for where, text in _commands(svc):
-            found.update(scan_text(text, names, svc.name, where))
+            found.update(scan_command(text, names, svc.name, where))
         for where, text in mounted_texts(project, svc, allow_outside, cached):
             found.update(scan_text(text, names, svc.name, where))
     return sorted(found, key=lambda r: (r.service, r.target, r.name, r.port or 0, r.where))

@@ -63,8 +63,14 @@ def _extra_hosts(plan: Plan, w: Workload) -> None:
 def _host_namespaces(plan: Plan, w: Workload) -> None:
     svc = w.service
     if svc.hostname:
-        w.pod["hostname"] = dns_label(svc.hostname)
-        plan.trace_field(w, "hostname", "hostname and Service alias")
+        label, _, domain = svc.hostname.partition(".")
+        w.pod["hostname"] = dns_label(label)
+        plan.trace_field(w, "hostname", "hostname" + ("" if domain else " and Service alias"))
+        if domain:
+            plan.note(svc.name, "hostname", "hostname-fqdn", f"hostname {svc.hostname}: the pod's hostname is "
+                      f"{dns_label(label)}; its domain ({domain}) cannot be the pod's own (`hostname -f` differs)",
+                      "if the service reads its domain from its hostname, give it the domain another way "
+                      "(docker-mailserver: OVERRIDE_HOSTNAME)")
     if svc.extra("network_mode") == "host":
         w.pod["hostNetwork"] = True
         plan.trace_field(w, "network_mode", "hostNetwork")

@@ -26,7 +26,24 @@ def _answer(plan: Plan, ref: Reference, services: dict[str, ServiceRecord]) -> R
     return Reach(ref, None, f"Service {name} does not serve port {ref.port}")
 
 
+def _unseen_renames(plan: Plan) -> None:
+    """Names Compose resolves that Kubernetes cannot carry (underscores, capitals, dots): every
+    use we convert is rewritten, but a use we cannot see (inside an image) will not resolve."""
+    used = {ref.name for ref in plan.facts.references}
+    chosen = {name for name, names in plan.options.service_names.items() if names.client}
+    for name, answer in sorted(plan.facts.renames.items()):
+        target = plan.facts.resolvable.get(name.lower())
+        if name in chosen or name in used or target is None or target not in plan.workloads \
+                or name == plan.workloads[target].service.hostname:  # see the hostname-fqdn note
+            continue
+        plan.note(target, "services", "renamed-name", f"'{name}' resolves to {target} in Compose; here it is "
+                  f"'{answer}' (a Service name must be a DNS label): a use of '{name}' we do not convert (inside "
+                  "an image, in a file that is not mounted) will not resolve",
+                  f"rename it in the compose file to '{answer}' if anything uses it")
+
+
 def run(plan: Plan) -> Plan:
+    _unseen_renames(plan)
     services = {record.name: record for record in plan.services}
     for ref in plan.facts.references:
         reach = _answer(plan, ref, services)

@@ -89,6 +89,7 @@ def _collect_ports(plan: Plan, w: Workload) -> list[PortSpec]:
 def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
     """Every Service each workload asks for, with its priority (client names first)."""
     wanted: list[tuple[int, ServiceRecord]] = []
+    referenced = {ref.target for ref in plan.facts.references}
     for compose_name, w in sorted(plan.workloads.items()):
         if w.sidecar_of:
             continue
@@ -96,7 +97,7 @@ def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
         if w.kind == "StatefulSet":
             w.headless_service = service_name(names.headless if names and names.headless else f"{w.name}-headless")
             wanted.append((1, ServiceRecord(w.headless_service, compose_name, "headless", w.ports)))
-        if one_shot(w.kind) and compose_name not in plan.facts.referenced_ports:
+        if one_shot(w.kind) and compose_name not in referenced:
             continue
         w.client_service = plan.facts.client_names[compose_name]
         wanted.append((0, ServiceRecord(w.client_service, compose_name, "client", w.ports)))

@@ -27,13 +27,17 @@ def pod_labels(workload: dict) -> dict:
     return template["metadata"]["labels"]
 
 
+def _converted(realworld, realworld_trees):
+    """(entry name, result, rendered dev Services, rendered dev workloads) of each converted entry."""
+    for name, outcome in realworld.items():
+        if outcome.result is not None:
+            yield (name, outcome.result, *_rendered(realworld_trees[name]))
+
+
 def test_every_reference_is_answered_in_the_rendered_dev_overlay(realworld, realworld_trees):
     problems, checked = [], 0
-    for name, outcome in realworld.items():
-        if outcome.result is None:
-            continue
-        plan = outcome.result.plan
-        services, workloads = _rendered(realworld_trees[name])
+    for name, result, services, workloads in _converted(realworld, realworld_trees):
+        plan = result.plan
         for reach in plan.reachability:
             ref = reach.reference
             where = f"{name}: {ref.service} uses {ref.name}:{ref.port} ({ref.where})"
@@ -56,12 +60,9 @@ def test_every_reference_is_answered_in_the_rendered_dev_overlay(realworld, real
 
 def test_every_dependency_has_a_wait(realworld, realworld_trees):
     problems, checked = [], 0
-    for name, outcome in realworld.items():
-        if outcome.result is None:
-            continue
-        plan = outcome.result.plan
-        _, workloads = _rendered(realworld_trees[name])
-        explained = {(d.service, d.code) for d in outcome.result.diagnostics}
+    for name, result, _, workloads in _converted(realworld, realworld_trees):
+        plan = result.plan
+        explained = {(d.service, d.code) for d in result.diagnostics}
         for compose_name, w in plan.workloads.items():
             owner = plan.workloads[w.sidecar_of] if w.sidecar_of else w
             inits = {c["name"] for c in pod(workloads[owner.name]).get("initContainers", [])}

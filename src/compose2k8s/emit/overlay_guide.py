@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ..ir.model import Claim, Plan, Workload
+from ..ir.model import Claim, Plan, PortSpec, Workload
 from ..ir.overlays import OverlayPlan
 from ..mappings import helper_images, overlay_rules
 from ..names import dns_label
@@ -17,11 +17,17 @@ SCALABLE = ("Deployment", "StatefulSet")
 SEED_LABEL = "seed=compose2k8s"  # the short-lived pods that copy folders into claims
 
 
-def _sh(commands: list[str]) -> list[str]:
+def sh_block(commands: list[str]) -> list[str]:
     return ["```sh", *commands, "```", ""]
 
 
-def _ref(w: Workload) -> str:
+def _port(port: PortSpec, host: bool = True) -> str:
+    """A published port as Compose wrote it: 8080, 53/UDP, 127.0.0.1:9000 (`host`: with its address)."""
+    return (f"{port.host_ip}:" if port.host_ip and host else "") + f"{port.published}" \
+        + (f"/{port.protocol}" if port.protocol != "TCP" else "")
+
+
+def workload_ref(w: Workload) -> str:
     """kubectl's TYPE/NAME for a workload: deployment/web."""
     return f"{w.kind.lower()}/{w.name}"
 
@@ -110,10 +116,13 @@ def _cluster_prerequisites(plan: Plan, overlay: OverlayPlan) -> tuple[list[str],
     return bullets, checks
 
 
+def _by_port(overlay: OverlayPlan) -> list:
+    """The overlay's NodePorts in published-port order."""
+    return sorted(overlay.node_ports, key=lambda e: (int(e.port.published or 0), e.port.protocol))
+
+
 def _kind_prerequisites(overlay: OverlayPlan) -> tuple[list[str], list[str]]:
-    entries = sorted(overlay.node_ports, key=lambda e: (int(e.port.published or 0), e.port.protocol))
-    ports = ", ".join(f"{e.port.host_ip + ':' if e.port.host_ip else ''}{e.port.published}"
-                      + (f"/{e.port.protocol}" if e.port.protocol != "TCP" else "") for e in entries)
+    ports = ", ".join(_port(e.port) for e in _by_port(overlay))
     bullets = ["- Docker running, and `kind` (see Tools); no other Kind cluster named `kind`."]
     if ports:
         bullets.append(f"- free ports on this machine, which Kind maps into the cluster as Compose published them: "
@@ -130,7 +139,7 @@ def _prerequisites(plan: Plan, overlay: OverlayPlan, files: dict[str, str]) -> l
     if any(obj.get("kind") == "NetworkPolicy" for _, obj in plan.objects):
         bullets.append("- a network plugin that enforces NetworkPolicies (Calico, Cilium; Kind's own from 0.24), "
                        "or the compose networks' isolation is not kept.")
-    return ["### Prerequisites", "", *bullets, "", "Check them:", "", *_sh(checks)]
+    return ["### Prerequisites", "", *bullets, "", "Check them:", "", *sh_block(checks)]
 
 
 # ---- deploy --------------------------------------------------------------------------------
@@ -171,7 +180,7 @@ def _seeds(plan: Plan, overlay: OverlayPlan) -> list[str]:
     ns, image = overlay.namespace, helper_images().busybox
     claims = _folder_claims(plan)
     users = sorted({u for claim, _ in claims for u in claim.users}, key=lambda u: plan.workloads[u].name)
-    stop = [_ref(plan.workloads[u]) for u in users if plan.workloads[u].kind in SCALABLE]
+    stop = [workload_ref(plan.workloads[u]) for u in users if plan.workloads[u].kind in SCALABLE]
     lines = [f"kubectl -n {ns} scale {' '.join(stop)} --replicas=0"] if stop else []
     for claim, _ in claims:
         spec = {"spec": {"containers": [{"name": "seed", "image": image, "command": ["sleep", "3600"],
@@ -183,7 +192,7 @@ def _seeds(plan: Plan, overlay: OverlayPlan) -> list[str]:
     lines += [f"tar -C {folder} -cf - . | kubectl -n {ns} exec -i {dns_label('seed-' + claim.name)} -- "
               "tar -xf - -C /claim" for claim, folder in claims]
     lines.append(f"kubectl -n {ns} delete pod -l {SEED_LABEL}")
-    return lines + [f"kubectl -n {ns} delete {_ref(plan.workloads[u])}" for u in users
+    return lines + [f"kubectl -n {ns} delete {workload_ref(plan.workloads[u])}" for u in users
                     if plan.workloads[u].kind == "Job"]
 
 
@@ -194,7 +203,7 @@ def _deploy(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_file
 
     def step(text: str, commands: list[str]) -> None:
         steps.append(commands)
-        out.extend([f"{len(steps)}. {text}", "", *_sh(commands)])
+        out.extend([f"{len(steps)}. {text}", "", *sh_block(commands)])
 
     kind_config = f"overlays/{name}/kind-cluster.yaml"
     if kind_config in files:
@@ -204,15 +213,20 @@ def _deploy(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_file
         step(f"Create the Kind cluster (it maps the published ports{mounts}):",
              [f"kind create cluster --config {kind_config}"])
     secrets = _secret_commands(plan, overlay, secret_files)
-    tls = [f"kubectl -n {ns} create secret tls {overlay.tls.secret} --cert=tls.crt --key=tls.key"] \
-        if overlay.tls and not overlay.tls.issuer else []
-    step("The namespace, then the Secrets" + (" (sops decrypts with your age key)" if plan.options.secrets == "sops"
-                                              else "") + ":" if secrets or tls else "The namespace:",
-         [f"kubectl apply -f overlays/{name}/namespace.yaml", *secrets, *tls])
+    if overlay.tls and not overlay.tls.issuer:
+        secrets.append(f"kubectl -n {ns} create secret tls {overlay.tls.secret} --cert=tls.crt --key=tls.key")
+    decrypts = " (sops decrypts with your age key)" if plan.options.secrets == "sops" and plan.secrets else ""
+    step(f"The namespace, then the Secrets{decrypts}:" if secrets else "The namespace:",
+         [f"kubectl apply -f overlays/{name}/namespace.yaml", *secrets])
     copies = _kind_copies(plan, overlay)
     if copies:
         step("Compose mounted these folders of the project; their claims start empty. To start from the same "
              f"files, copy them now, from the folder of {plan.project.files[0].name}:", copies)
+    if plan.options.secrets == "flux" and plan.secrets:
+        out += [f"Flux applies the overlay: a Flux Kustomization with `path: ./overlays/{name}` and "
+                "`spec.decryption.provider: sops`, whose `secretRef` names a `sops-age` Secret in flux-system "
+                "holding your age key (`--from-file=age.agekey=...`).", ""]
+        return out
     step("The overlay:", [_apply(plan, overlay)])
     if _folder_claims(plan) and not copies:
         step("Compose mounted these folders of the project; their claims start empty. To start from the same "
@@ -225,9 +239,6 @@ def _deploy(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_file
              "start once it completed):",
              [f"kubectl -n {ns} create job --from=cronjob/{refresher.cronjob} {refresher.first_job}",
               f"kubectl -n {ns} wait --for=condition=complete job/{refresher.first_job} --timeout=5m"])
-    if plan.options.secrets == "flux" and plan.secrets:
-        out += ["Flux applies the overlay instead: a Flux Kustomization with `path: ./overlays/" + name + "`, "
-                "`spec.decryption.provider: sops` and a `sops-age` Secret holding your age key.", ""]
     return out
 
 
@@ -237,14 +248,13 @@ def _reach(plan: Plan, overlay: OverlayPlan) -> list[str]:
     ns, out = overlay.namespace, []
 
     def group(intro: str, bullets: list[str], commands: list[str]) -> None:
-        out.extend([intro, "", *bullets, *([""] if bullets else []), *(_sh(commands) if commands else [])])
+        out.extend([intro, "", *bullets, *([""] if bullets else []), *(sh_block(commands) if commands else [])])
 
     if overlay.node_ports:
         group("On this machine, as Compose published them:", [
-            f"- `{e.port.host_ip or 'localhost'}:{e.port.published}`"
-            + (f"/{e.port.protocol}" if e.port.protocol != "TCP" else "")
-            + f" → {plan.workloads[e.workload].name} port {e.port.port} (NodePort {e.node_port})"
-            for e in sorted(overlay.node_ports, key=lambda e: (int(e.port.published or 0), e.port.protocol))], [])
+            f"- `{_port(e.port) if e.port.host_ip else 'localhost:' + _port(e.port)}` → "
+            f"{plan.workloads[e.workload].name} port {e.port.port} (NodePort {e.node_port})"
+            for e in _by_port(overlay)], [])
     if overlay.exposed and plan.exposure.routes:
         scheme = "https" if overlay.tls else "http"
         group(f"Ingress `{ingress_name(plan)}` serves these hosts: point their DNS names at the ADDRESS it shows.",
@@ -253,8 +263,8 @@ def _reach(plan: Plan, overlay: OverlayPlan) -> list[str]:
     if overlay.exposed and plan.exposure.load_balancers:
         names = [load_balancer_name(plan, b) for b in plan.exposure.load_balancers]
         group("LoadBalancer Services carry the other published ports, on the EXTERNAL-IP they show:", [
-            f"- `{name}`: port{'s' if len(b.ports) > 1 else ''} " + ", ".join(f"{p.published}" + (f"/{p.protocol}" if p.protocol != "TCP" else "")
-                                              for p in b.ports) + f" of {plan.workloads[b.workload].name}"
+            f"- `{name}`: port{'s' if len(b.ports) > 1 else ''} {', '.join(_port(p, host=False) for p in b.ports)} "
+            f"of {plan.workloads[b.workload].name}"
             for name, b in zip(names, plan.exposure.load_balancers, strict=True)],
             [f"kubectl -n {ns} get svc {name}" for name in names])
     forwards = [f for f in overlay.port_forwards if f.port.protocol == "TCP"]
@@ -265,7 +275,7 @@ def _reach(plan: Plan, overlay: OverlayPlan) -> list[str]:
     udp = [f for f in overlay.port_forwards if f.port.protocol != "TCP"]
     if udp:
         group("Not reachable from outside here (kubectl port-forward carries TCP only):",
-              [f"- port {f.port.published}/{f.port.protocol} of {f.workload}" for f in udp], [])
+              [f"- port {_port(f.port, host=False)} of {f.workload}" for f in udp], [])
     return ["### Reach it", "", *out] if out else []
 
 
@@ -275,16 +285,16 @@ def _check(plan: Plan, overlay: OverlayPlan) -> list[str]:
     commands = [f"kubectl -n {ns} get pods"]
     if any(w.kind == "Deployment" for w in ordered):
         commands.append(f"kubectl -n {ns} wait --for=condition=available deployment --all --timeout={TIMEOUT}")
-    commands += [f"kubectl -n {ns} rollout status {_ref(w)} --timeout={TIMEOUT}" for w in ordered
+    commands += [f"kubectl -n {ns} rollout status {workload_ref(w)} --timeout={TIMEOUT}" for w in ordered
                  if w.kind in ("StatefulSet", "DaemonSet")]
-    commands += [f"kubectl -n {ns} wait --for=condition=complete {_ref(w)} --timeout={TIMEOUT}" for w in ordered
+    commands += [f"kubectl -n {ns} wait --for=condition=complete {workload_ref(w)} --timeout={TIMEOUT}" for w in ordered
                  if w.kind == "Job"]
     if overlay.tls and overlay.tls.issuer:
         commands.append(f"kubectl -n {ns} wait --for=condition=Ready certificate/{overlay.tls.secret} "
                         f"--timeout={TIMEOUT}")
-    commands += [f"kubectl -n {ns} create job --from={_ref(w)} {dns_label(w.name + '-now')}   # run it now"
+    commands += [f"kubectl -n {ns} create job --from={workload_ref(w)} {dns_label(w.name + '-now')}   # run it now"
                  for w in ordered if w.kind == "CronJob"]
-    return ["### Check it works", "", *_sh(commands)]
+    return ["### Check it works", "", *sh_block(commands)]
 
 
 def _remove(plan: Plan, overlay: OverlayPlan, files: dict[str, str]) -> list[str]:
@@ -295,7 +305,7 @@ def _remove(plan: Plan, overlay: OverlayPlan, files: dict[str, str]) -> list[str
         return ["### Remove it", "", f"`kind delete cluster` deletes the cluster{note}.", ""]
     note = "; its claims' data goes with them unless their StorageClass retains volumes" if plan.claims else ""
     return ["### Remove it", "", f"This deletes what the overlay created{note}:", "",
-            *_sh([f"kubectl delete -k overlays/{overlay.name}"])]
+            *sh_block([f"kubectl delete -k overlays/{overlay.name}"])]
 
 
 def overlay_section(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_files: list[str]) -> list[str]:

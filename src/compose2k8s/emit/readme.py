@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from ..ir.model import Plan
-from .overlay_guide import _ref, _sh, ordered_secret_files, overlay_section, secrets_path
+from .overlay_guide import ordered_secret_files, overlay_section, secrets_path, sh_block, workload_ref
 
 OTHER_CLUSTERS = ("staging", "prod")
 
@@ -27,7 +27,8 @@ def _layout(plan: Plan, files: dict[str, str]) -> list[str]:
         lines.append("- `components/exposure/`: the Ingress and LoadBalancer Services staging and prod share")
     if plan.secrets:
         mode = plan.options.secrets
-        lines.append({"sops": "- `secrets/`: Secrets encrypted with SOPS (age); `.sops.yaml` lets `sops edit` work here",
+        lines.append({"sops": "- `secrets/`: Secrets encrypted with SOPS (age); `.sops.yaml` lets `sops edit` work "
+                              "here",
                       "placeholder": "- `secrets/secrets.yaml`: the Secrets, every value REPLACE_ME",
                       "ksops": "- `base/secrets/`: Secrets encrypted with SOPS, decrypted by the KSOPS generator",
                       "flux": "- `base/secrets/`: Secrets encrypted with SOPS, decrypted by Flux"}[mode])
@@ -157,11 +158,11 @@ def _init_containers(plan: Plan) -> list[str]:
         lines[-1] += (" A pod in `Init:1/3` is running its init containers, in order (a `wait-for-<service>` one "
                       "waits until that service answers); their logs say what they did:")
         lines += ["", "| pods of | init containers, in order |", "| --- | --- |",
-                  *(f"| {_ref(w)} | {', '.join(c['name'] for c in w.init_containers)} |"
+                  *(f"| {workload_ref(w)} | {', '.join(c['name'] for c in w.init_containers)} |"
                     for w in ordered if w.init_containers)]
-        commands.append(f"kubectl -n {first} logs {_ref(example)} -c {example.init_containers[0]['name']}")
+        commands.append(f"kubectl -n {first} logs {workload_ref(example)} -c {example.init_containers[0]['name']}")
     commands.append(f"kubectl -n {first} describe pod -l app.kubernetes.io/name={example.name}")
-    lines += ["", *_sh(commands)]
+    lines += ["", *sh_block(commands)]
     if len(namespaces) > 1:
         lines += ["In " + " and ".join(f"{o.name} with `-n {o.namespace}`" for o in list(plan.overlays.values())[1:])
                   + ".", ""]

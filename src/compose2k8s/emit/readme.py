@@ -66,6 +66,9 @@ def _tools(plan: Plan, files: dict[str, str]) -> list[str]:
     if plan.options.secrets == "ksops" and plan.secrets:
         lines.append("- `kustomize` with the KSOPS plugin (`ksops` on your PATH): the overlays are built with "
                      "`kustomize build --enable-alpha-plugins --enable-exec` instead of `kubectl apply -k`.")
+    if plan.options.secrets == "flux" and plan.secrets:
+        lines.append("- Flux in each cluster (`flux check`), reconciling this tree from its Git repository, with the "
+                     "private age key of a recipient in `.sops.yaml` to decrypt the Secrets.")
     if "dev" in plan.overlays:
         lines.append("- dev only: Docker (`docker info`) and `kind` 0.24 or newer (`kind version`; "
                      "https://kind.sigs.k8s.io/docs/user/quick-start/#installation).")

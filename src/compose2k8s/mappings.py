@@ -140,6 +140,7 @@ class ExposureRules(_Frozen):
     ingress_host: str
     tls_secret: str
     node_port_first: int
+    port_forward_shift: int
 
 
 class Budget(_Frozen):

@@ -27,3 +27,5 @@ def test_other_private_registry_gets_a_documented_pull_secret():
     assert pod(find(result.files, "Deployment", "worker"))["imagePullSecrets"] == [{"name": "registry-example-com-pull"}]
     hint = next(d.hint for d in result.diagnostics if d.code == "private-registry")
     assert "kubectl create secret docker-registry registry-example-com-pull" in hint
+    assert [(p.name, p.server) for p in result.plan.pull_secrets] == [
+        ("registry-example-com-pull", "registry.example.com:5000")]

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..compose.model import ComposeProject, Healthcheck, Service
 from ..names import service_name
 from ..options import ServiceNames
+from .age_keys import key_files
 from .dockerfile import dockerfile_path, exposed_ports, read_dockerfile
 from .references import Reference, find_references
 from .renames import host_pattern
@@ -36,6 +38,7 @@ class Facts:
     completed_dependencies: frozenset[str]  # services others wait for with service_completed_successfully
     healthchecks: dict[str, Healthcheck]  # services whose compose healthcheck runs a test (not disabled)
     healthcheck_disabled: frozenset[str]  # services that switch the image's healthcheck off
+    age_key_files: dict[str, str]  # age recipient → key file beside the compose file (age_keys.py)
 
     def rewrite_peers(self, value: str, compose_name: str) -> str:
         """`value` (an env value, a config line) of service `compose_name` with the renamed
@@ -161,4 +164,5 @@ def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames], 
                      dep for svc in project.services.values() for dep, spec in svc.depends_on.items()
                      if spec.condition == "service_completed_successfully"),
                  healthchecks=healthchecks,
-                 healthcheck_disabled=frozenset(n for n, svc in project.services.items() if disables_healthcheck(svc)))
+                 healthcheck_disabled=frozenset(n for n, svc in project.services.items() if disables_healthcheck(svc)),
+                 age_key_files=key_files(Path(project.working_dir)))

@@ -7,13 +7,32 @@ from collections import Counter
 from typing import Any
 
 from ..ir.model import Plan
-from ..ir.overlays import Exposure, OverlayPlan, StaticVolume
+from ..ir.overlays import Exposure, LoadBalancer, OverlayPlan, StaticVolume
 from ..mappings import overlay_rules
 from ..names import dns_label
 from .yamltext import dump, dump_value
 
 KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
 COMPONENT = "components/exposure"
+
+
+def load_balancer_name(plan: Plan, balancer: LoadBalancer) -> str:
+    """The LoadBalancer Service of a workload's non-HTTP published ports: <workload>-external."""
+    return f"{plan.workloads[balancer.workload].name}-external"
+
+
+def ingress_name(plan: Plan) -> str:
+    """The one Ingress of staging and prod is named after the project."""
+    return plan.name
+
+
+def kind_host_folder(overlay: OverlayPlan, volume: StaticVolume) -> str | None:
+    """Where on this machine a dev PersistentVolume's files are: Kind mounts `kind_host_folder`
+    at the node folder `local_volumes` that holds them (None without that mount)."""
+    rules = overlay_rules().overlays[overlay.name]
+    if not (volume.host_path and rules.kind_host_folder and rules.local_volumes):
+        return None
+    return rules.kind_host_folder + volume.host_path[len(rules.local_volumes):]
 
 
 def _patch(kind: str, name: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
@@ -116,7 +135,7 @@ def _workload_patches(plan: Plan, overlay: OverlayPlan) -> list[dict[str, Any]]:
         if overlay.tls.issuer:
             ops.append({"op": "add", "path": "/metadata/annotations",
                         "value": {"cert-manager.io/cluster-issuer": overlay.tls.issuer}})
-        patches.append(_patch("Ingress", plan.name, ops))
+        patches.append(_patch("Ingress", ingress_name(plan), ops))
     return patches
 
 
@@ -192,7 +211,7 @@ def _component(plan: Plan, exposure: Exposure) -> dict[str, str]:
         ports = [{"name": p.name, "port": int(p.published), "targetPort": p.name,
                   **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in balancer.ports]
         files[f"loadbalancer-{w.name}.yaml"] = dump({
-            "apiVersion": "v1", "kind": "Service", "metadata": plan.meta(f"{w.name}-external", w),
+            "apiVersion": "v1", "kind": "Service", "metadata": plan.meta(load_balancer_name(plan, balancer), w),
             "spec": {"type": "LoadBalancer", "selector": plan.selector(w), "ports": ports}})
     if exposure.routes:
         spec: dict[str, Any] = {}
@@ -201,7 +220,7 @@ def _component(plan: Plan, exposure: Exposure) -> dict[str, str]:
         spec["rules"] = [{"host": r.host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
             "service": {"name": r.service, "port": {"number": r.port}}}}]}} for r in exposure.routes]
         files["ingress.yaml"] = dump({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-                                      "metadata": plan.meta(plan.name), "spec": spec})
+                                      "metadata": plan.meta(ingress_name(plan)), "spec": spec})
     files["kustomization.yaml"] = dump({"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component",
                                         "resources": [n for n in files]})
     return {f"{COMPONENT}/{name}": text for name, text in files.items()}

@@ -123,6 +123,14 @@ class TokenRefresher:
     first_job: str
 
 
+@dataclass(frozen=True)
+class PullSecret:
+    """An image pull secret of a private registry that the user creates (docker-registry type)."""
+
+    name: str
+    server: str
+
+
 @dataclass
 class Workload:
     service: Service
@@ -188,6 +196,7 @@ class Plan:
     exposure: Exposure = field(default_factory=Exposure)  # what staging and prod publish
     token_refresher: TokenRefresher | None = None
     reachability: list[Reach] = field(default_factory=list)
+    pull_secrets: list[PullSecret] = field(default_factory=list)  # to create by hand, per namespace
     diagnostics: list[Diagnostic] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
 

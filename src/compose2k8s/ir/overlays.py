@@ -54,6 +54,17 @@ class Exposure:
 
 
 @dataclass
+class PortForward:
+    """A published port an overlay keeps inside the cluster, reached from this machine with
+    `kubectl port-forward svc/<service> <local>:<port.port>`."""
+
+    workload: str  # compose service
+    service: str  # its client Service
+    port: PortSpec
+    local: int  # the published port, or a free-to-bind one when binding it would need root
+
+
+@dataclass
 class Tls:
     hosts: list[str]
     secret: str
@@ -110,6 +121,7 @@ class OverlayPlan:
     claim_classes: list[ClaimClass] = field(default_factory=list)
     static_volumes: list[StaticVolume] = field(default_factory=list)
     exposed: bool = False  # uses the shared exposure component
+    port_forwards: list[PortForward] = field(default_factory=list)  # published ports it keeps internal
     tls: Tls | None = None
     replicas: list[Replicas] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)

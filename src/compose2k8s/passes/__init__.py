@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_budgets, overlay_exposure,
-               overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod, pre_start, probes, reachability,
-               registry, runtime_defaults, secret_storage, secrets, sidecars, services, unsupported, volumes, workloads)
+from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_access, overlay_budgets,
+               overlay_exposure, overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod,
+               pre_start, probes, reachability, registry, runtime_defaults, secret_storage, secrets, services,
+               sidecars, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
@@ -32,6 +33,7 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     unsupported.run,
     overlays.run,
     overlay_exposure.run,
+    overlay_access.run,
     overlay_scaling.run,
     overlay_budgets.run,
     overlay_storage.run,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..ir.model import Plan, SecretData, TokenRefresher, Workload
+from ..ir.model import Plan, PullSecret, SecretData, TokenRefresher, Workload
 from ..names import dns_label
 from ..analysis.images import registry_host
 
@@ -100,6 +100,7 @@ def run(plan: Plan) -> Plan:
             plan.note("", "image", "several-ecr", f"images also on {extra}: the refresher serves only {first}",
                       "add a second refresher for it by hand")
     for host, name in sorted(others.items()):
+        plan.pull_secrets.append(PullSecret(name, host))
         plan.note("", "image", "private-registry", f"images on {host} need pull secret {name}",
                   f"kubectl create secret docker-registry {name} --docker-server={host} "
                   "--docker-username=<user> --docker-password=<token> -n <namespace>")

@@ -99,12 +99,15 @@ def test_loopback_and_unexposed_ports_get_a_port_forward_line_below_1024_shifted
     text = """
 services:
   proxy: {image: caddy, ports: ['80:80'], volumes: [certs:/data]}
-  admin: {image: adminer, ports: ['127.0.0.1:9000:8080']}
+  admin: {image: adminer, ports: ['127.0.0.1:80:8080']}
+  db: {image: postgres:16, ports: ['5432:5432']}
 volumes: {certs: {}}
 """
     readme = convert_text(tmp_path, text, project_name="shop").files["README.md"]
-    assert "kubectl -n shop-staging port-forward svc/proxy 8080:80" in readme
-    assert "- `127.0.0.1:9000` → admin port 8080" in readme  # dev: Kind listens on loopback only
+    for overlay in ("dev", "staging", "prod"):  # loopback: for this machine only, in every overlay
+        assert f"kubectl -n shop-{overlay} port-forward svc/admin 8080:8080" in readme
+    assert "kubectl -n shop-staging port-forward svc/db 5432:5432" in readme  # a database stays inside
+    assert "port-forward svc/proxy" not in readme  # a web server with state is exposed like any app
 
 
 def test_folders_are_copied_into_kind_before_the_overlay_and_seeded_after_it_elsewhere():

@@ -78,12 +78,22 @@ class Timing(_Frozen):
     failure_threshold: int | None = None
 
 
+BudgetTerm = Literal["start_period", "interval", "interval*retries"]
+
+
+class ProbeBudget(_Frozen):
+    period: Literal["interval", "start_interval"]
+    budget: tuple[BudgetTerm, ...]
+    initial_delay: Literal["interval"] | None = None
+
+
 class ProbeRules(_Frozen):
     local_hosts: tuple[str, ...]
     http_clients: tuple[str, ...]
     tcp_clients: tuple[str, ...]
     defaults: HealthDefaults
     timings: dict[Literal["http_override", "kompose_liveness", "dependency_readiness"], Timing]
+    budgets: dict[Literal["startup", "liveness", "readiness"], ProbeBudget]
 
 
 class SecretEnvNames(_Frozen):
@@ -93,8 +103,18 @@ class SecretEnvNames(_Frozen):
     not_secret_suffixes: tuple[str, ...]
 
 
+class StatefulImage(_Frozen):
+    data: str | None  # where the image keeps its state (None: in memory or where its command says)
+    internal: bool = True  # a database or broker: kept inside the cluster outside dev
+
+
 class StatefulImages(_Frozen):
+    images: dict[str, StatefulImage]
+
+
+class Singletons(_Frozen):
     images: frozenset[str]
+    commands: tuple[str, ...]
 
 
 class WaitClient(_Frozen):
@@ -216,7 +236,7 @@ TABLES: dict[str, type[_Frozen]] = {
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
     "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays,
-    "references": ReferencesTable, "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
+    "references": ReferencesTable, "singletons": Singletons, "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
 T = TypeVar("T", bound=_Frozen)
 
 
@@ -265,8 +285,12 @@ def secret_env_names() -> SecretEnvNames:
     return _typed("secret-env-names", SecretEnvNames)
 
 
-def stateful_images() -> frozenset[str]:
+def stateful_images() -> dict[str, StatefulImage]:
     return _typed("stateful-images", StatefulImages).images
+
+
+def singletons() -> Singletons:
+    return _typed("singletons", Singletons)
 
 
 def wait_rules() -> WaitRules:

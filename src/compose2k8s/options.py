@@ -83,7 +83,11 @@ class ConvertOptions(_Options):
     probes: dict[str, ProbeOverrides] = Field(default_factory=dict, description="Probe overrides per service.")
     storage: Storage = Field(default_factory=Storage, description="Storage classes and sizes.")
     ingress_hosts: dict[str, str] = Field(
-        default_factory=dict, description="Ingress host per service for staging and prod (default <svc>.example.com).")
+        default_factory=dict, description="Ingress host per service for staging and prod (default "
+        "<svc>.<project>.example.com); '<service>:<published port>' names the host of a further HTTP port.")
+    expose_internal: list[str] = Field(
+        default_factory=list, description="Databases and brokers whose published ports staging and prod expose "
+        "anyway (they stay inside the cluster by default; label compose2k8s.expose: \"true\" does the same).")
     ingress_class: str | None = Field(None, description="ingressClassName for staging and prod.")
     tls_issuer: str | None = Field(None, description="cert-manager ClusterIssuer for prod TLS (annotation).")
     prod_replicas: dict[str, int] = Field(default_factory=dict, description="Replicas in prod per service "

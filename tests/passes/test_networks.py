@@ -8,7 +8,7 @@ CASE = "networks-isolation"
 def test_reachability_is_what_compose_allowed():
     files = convert_case(CASE).files
     labels = {o["metadata"]["name"]: o["spec"]["template"]["metadata"]["labels"]
-              for o in objects(files) if o["kind"] == "Deployment"}
+              for o in objects(files) if o["kind"] in ("Deployment", "StatefulSet")}
     policies = {o["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]: o
                 for o in objects(files) if o["kind"] == "NetworkPolicy"}
     ports = {"proxy": 80, "api": 8000, "db": 5432}

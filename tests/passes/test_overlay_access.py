@@ -23,10 +23,17 @@ def test_dev_reaches_every_published_port_through_node_ports(tmp_path):
 
 def test_staging_and_prod_forward_what_neither_the_ingress_nor_a_load_balancer_serves(tmp_path):
     plan = convert_text(tmp_path, STACK).plan
-    # db and proxy are stateful (internal outside dev); web's second HTTP port has no Ingress host
-    expected = [("db", "db", 5432, 5432), ("proxy", "proxy", 80, 8080), ("web", "web", 9000, 9000)]
+    # db is a database (internal outside dev); caddy and web's second HTTP port are exposed
+    expected = [("db", "db", 5432, 5432)]
     assert _forwards(plan, "staging") == expected
     assert _forwards(plan, "prod") == expected
+
+
+def test_loopback_ports_are_forwarded_in_every_overlay(tmp_path):
+    plan = convert_text(tmp_path, "services:\n  admin: {image: adminer, ports: ['127.0.0.1:8081:8080']}\n").plan
+    for overlay in ("dev", "staging", "prod"):
+        assert _forwards(plan, overlay) == [("admin", "admin", 8080, 8081)]
+    assert plan.overlays["dev"].node_ports == [] and not plan.exposure
 
 
 def test_unpublished_ports_are_not_forwarded(tmp_path):

@@ -124,7 +124,7 @@ def test_secret_mounts_keep_compose_semantics(env):
     tls = next(v for v in proxy["volumes"] if v["name"] == "secret-tls-key")
     assert tls["secret"]["items"][0]["mode"] == 0o400
     assert proxy["securityContext"]["fsGroup"] == 101
-    db = pod(find(result.files, "Deployment", "db"))
+    db = pod(find(result.files, "StatefulSet", "db"))
     assert "/run/secrets/db_password" in {m["mountPath"] for m in db["containers"][0]["volumeMounts"]}
 
 

@@ -1,19 +1,22 @@
-"""The ports a locally built image declares: `EXPOSE` lines of the Dockerfile of a service's
-`build:` context, in the stage that is built (`build.target`, else the last), with the
-stages it is built `FROM`, and `ARG`/`ENV` defaults and `build.args` substituted.
+"""What a locally built image declares: the `EXPOSE` ports and `HEALTHCHECK` of the Dockerfile
+of a service's `build:` context, in the stage that is built (`build.target`, else the last),
+with the stages it is built `FROM`, and `ARG`/`ENV` defaults and `build.args` substituted.
 
->>> exposed_ports('''ARG PORT=8000
+>>> read_image('''ARG PORT=8000
 ... FROM python:3.12 AS base
 ... EXPOSE 9000/udp
 ... FROM base
 ... ARG PORT
-... EXPOSE ${PORT} 8001-8002''', {}, None)
-[(8000, 'TCP'), (8001, 'TCP'), (8002, 'TCP'), (9000, 'UDP')]
+... EXPOSE ${PORT} 8001-8002
+... HEALTHCHECK --interval=5s --start-period=1m CMD curl -f http://localhost:${PORT}/ || exit 1''', {}, None)
+Image(ports=[(8000, 'TCP'), (8001, 'TCP'), (8002, 'TCP'), (9000, 'UDP')], healthcheck={'test': ['CMD-SHELL', 'curl -f http://localhost:8000/ || exit 1'], 'interval': '5s', 'start_period': '1m'})
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?[-+]([^}]*))?\}|\$(\w+)")
@@ -64,11 +67,44 @@ def _assignments(rest: str) -> dict[str, str]:
     return {k: v.strip('"') for k, _, v in (w.partition("=") for w in rest.split())}
 
 
-def exposed_ports(text: str, build_args: dict[str, Any], target: str | None) -> list[tuple[int, str]]:
-    """(port, protocol) the built stage exposes, sorted."""
+@dataclass
+class Image:
+    """What the built stage declares: its ports, and its healthcheck in compose's terms
+    ({"test": [...], "interval": "5s", …}; {"test": ["NONE"]} for HEALTHCHECK NONE)."""
+
+    ports: list[tuple[int, str]] = field(default_factory=list)
+    healthcheck: dict[str, Any] | None = None
+
+
+_HEALTH_OPTIONS = {"--interval": "interval", "--timeout": "timeout", "--start-period": "start_period",
+                   "--start-interval": "start_interval", "--retries": "retries"}
+
+
+def _healthcheck(rest: str) -> dict[str, Any]:
+    """HEALTHCHECK [--option=value …] CMD command | NONE, as a compose healthcheck mapping."""
+    words = rest.split(" ")
+    options: dict[str, Any] = {}
+    while words and words[0].startswith("--"):
+        name, _, value = words.pop(0).partition("=")
+        if name in _HEALTH_OPTIONS and value:
+            options[_HEALTH_OPTIONS[name]] = int(value) if name == "--retries" and value.isdigit() else value
+    command = " ".join(words).strip()
+    if command.upper() == "NONE":
+        return {"test": ["NONE"]}
+    command = command[3:].strip() if command.upper().startswith("CMD") else command
+    try:
+        argv = json.loads(command) if command.startswith("[") else None
+    except ValueError:
+        argv = None
+    test = ["CMD", *argv] if isinstance(argv, list) else ["CMD-SHELL", command]
+    return {"test": test, **options}
+
+
+def read_image(text: str, build_args: dict[str, Any], target: str | None) -> Image:
+    """The built stage's ports (sorted) and healthcheck."""
     global_args: dict[str, str] = {}
-    stages: dict[str, set[tuple[int, str]]] = {}
-    current: set[tuple[int, str]] | None = None
+    stages: dict[str, Image] = {}
+    current: Image | None = None
     values: dict[str, str] = {}
     given = {str(k): str(v) for k, v in build_args.items() if v is not None}
     last = None
@@ -78,9 +114,9 @@ def exposed_ports(text: str, build_args: dict[str, Any], target: str | None) -> 
         if instruction == "FROM":
             words = _substitute(rest, global_args).split()
             words = [w for w in words if not w.startswith("--")]
-            parent = stages.get(words[0].lower(), set()) if words else set()
+            parent = stages.get(words[0].lower(), Image()) if words else Image()
             last = words[2].lower() if len(words) >= 3 and words[1].upper() == "AS" else f"#{len(stages)}"
-            current = stages.setdefault(last, set(parent))
+            current = stages.setdefault(last, Image(list(parent.ports), parent.healthcheck))
             values = {}
         elif instruction == "ARG":
             for name, default in _assignments(rest).items():
@@ -90,9 +126,11 @@ def exposed_ports(text: str, build_args: dict[str, Any], target: str | None) -> 
             values.update({k: _substitute(v, values) for k, v in _assignments(rest).items()})
         elif instruction == "EXPOSE" and current is not None:
             for word in _substitute(rest, values).split():
-                current.update(_ports(word))
+                current.ports += [p for p in _ports(word) if p not in current.ports]
+        elif instruction == "HEALTHCHECK" and current is not None:
+            current.healthcheck = _healthcheck(_substitute(rest, values))
     chosen = stages.get(target.lower()) if target else (stages.get(last) if last else None)
-    return sorted(chosen or ())
+    return Image(sorted(chosen.ports), chosen.healthcheck) if chosen else Image()
 
 
 def dockerfile_path(build: dict[str, Any] | None, working_dir: str) -> str | None:

@@ -19,7 +19,7 @@ from ..compose.model import ComposeProject, Healthcheck, Service
 from ..names import service_name
 from ..options import ServiceNames
 from .age_keys import key_files
-from .dockerfile import dockerfile_path, exposed_ports, read_dockerfile
+from .dockerfile import Image, dockerfile_path, read_dockerfile, read_image
 from .references import Reference, find_references
 from .renames import host_pattern
 
@@ -33,10 +33,12 @@ class Facts:
     rename_pattern: re.Pattern[str] | None  # finds every renamed name as a host token
     references: list[Reference]  # every (name, port) a service uses for a peer
     referenced_ports: dict[str, dict[int, list[Reference]]]  # service → {port peers use: those references}
+    referenced_by: dict[str, frozenset[str]]  # service → the services that name it
+    awaited_healthy: dict[str, frozenset[str]]  # service → the services that wait for it with service_healthy
     dockerfile_ports: dict[str, list[tuple[int, str]]]  # service → (port, protocol) its Dockerfile EXPOSEs
     volume_users: dict[str, frozenset[str]]  # named volume → services that mount it
     completed_dependencies: frozenset[str]  # services others wait for with service_completed_successfully
-    healthchecks: dict[str, Healthcheck]  # services whose compose healthcheck runs a test (not disabled)
+    healthchecks: dict[str, Healthcheck]  # the check each service runs: its own, else its Dockerfile's
     healthcheck_disabled: frozenset[str]  # services that switch the image's healthcheck off
     age_key_files: dict[str, str]  # age recipient → key file beside the compose file (age_keys.py)
 
@@ -110,7 +112,8 @@ def _by_target(references: list[Reference]) -> dict[str, dict[int, list[Referenc
     return found
 
 
-def _dockerfile_ports(project: ComposeProject, allow_outside: bool) -> dict[str, list[tuple[int, str]]]:
+def _images(project: ComposeProject, allow_outside: bool) -> dict[str, Image]:
+    """service → what the Dockerfile of its local build context declares."""
     found = {}
     for name, svc in project.services.items():
         path = dockerfile_path(svc.build, str(project.working_dir))
@@ -119,10 +122,32 @@ def _dockerfile_ports(project: ComposeProject, allow_outside: bool) -> dict[str,
             args = (svc.build or {}).get("args") or {}
             if isinstance(args, list):
                 args = dict(str(a).partition("=")[::2] for a in args)
-            ports = exposed_ports(text, args, (svc.build or {}).get("target"))
-            if ports:
-                found[name] = ports
+            found[name] = read_image(text, args, (svc.build or {}).get("target"))
     return found
+
+
+def _healthchecks(project: ComposeProject, images: dict[str, Image]) -> dict[str, Healthcheck]:
+    """The healthcheck each service runs: its own, else its Dockerfile's (with the compose
+    file's timing overrides), unless either disables it."""
+    found = {}
+    for name, svc in project.services.items():
+        check = active_healthcheck(svc)
+        image = images.get(name)
+        if check is None and not disables_healthcheck(svc) and image and image.healthcheck:
+            own = svc.healthcheck.model_dump(exclude_unset=True, exclude={"test"}) if svc.healthcheck else {}
+            check = Healthcheck.model_validate({**image.healthcheck, **own})
+            check = check if check.test and check.test[0] != "NONE" else None
+        if check is not None:
+            found[name] = check
+    return found
+
+
+def _group(pairs: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """(key, value) pairs → {key: values}."""
+    found: dict[str, set[str]] = {}
+    for key, value in pairs:
+        found.setdefault(key, set()).add(value)
+    return {key: frozenset(values) for key, values in found.items()}
 
 
 def _volume_users(project: ComposeProject) -> dict[str, frozenset[str]]:
@@ -152,13 +177,17 @@ def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames], 
     aliases = _aliases(project)
     resolvable = _resolvable(project, aliases)
     renames = _renames(client_names, aliases)
-    healthchecks = {name: check for name, svc in project.services.items()
-                    if (check := active_healthcheck(svc)) is not None}
+    images = _images(project, allow_outside)
+    healthchecks = _healthchecks(project, images)
     references = find_references(project, resolvable, allow_outside)
     return Facts(client_names=client_names, aliases=aliases, resolvable=resolvable, renames=renames,
                  rename_pattern=host_pattern(list(renames)) if renames else None,
                  references=references, referenced_ports=_by_target(references),
-                 dockerfile_ports=_dockerfile_ports(project, allow_outside),
+                 referenced_by=_group([(r.target, r.service) for r in references]),
+                 awaited_healthy=_group([(dep, name) for name, svc in project.services.items()
+                                         for dep, spec in svc.depends_on.items()
+                                         if spec.condition == "service_healthy"]),
+                 dockerfile_ports={name: image.ports for name, image in images.items() if image.ports},
                  volume_users=_volume_users(project),
                  completed_dependencies=frozenset(
                      dep for svc in project.services.values() for dep, spec in svc.depends_on.items()

@@ -151,3 +151,18 @@ def point_client_at(words: list[str], host_flags: tuple[str, ...], port_flags: t
         added = []  # the command names its server already
         out[1] = host if out[1] in local else out[1]
     return out[:1] + added + out[1:]
+
+
+def localize(test: list[str], own_names: set[str]) -> list[str]:
+    """A healthcheck with the service's own names pointed at localhost: in Docker the name
+    resolves to the container itself, whatever its health; in Kubernetes it is the service's
+    Service, which has no endpoint until the pod is ready, so a probe through it never passes.
+
+    >>> localize(["CMD", "nc", "-z", "rocketchat", "3000"], {"rocketchat"})
+    ['CMD', 'nc', '-z', 'localhost', '3000']
+    """
+    if not own_names:
+        return test
+    pattern = re.compile(r"(?<![\w.\-])(" + "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True))
+                         + r")(?![\w\-]|\.[a-zA-Z])")
+    return [pattern.sub("localhost", part) for part in test]

@@ -49,6 +49,13 @@ class PortSpec:
     published: str | None = None
     host_ip: str | None = None
     source: PortSource = "declared"  # where we know the port from
+    app_protocol: str | None = None  # compose's app_protocol (http, https, grpc…)
+
+    @property
+    def loopback(self) -> bool:
+        """Published for this machine only (127.0.0.1, ::1, localhost)."""
+        host = (self.host_ip or "").strip("[]").lower()
+        return host.startswith("127.") or host in ("::1", "localhost")
 
     @property
     def exposed(self) -> bool:

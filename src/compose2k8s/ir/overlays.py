@@ -15,6 +15,21 @@ OverlayName = Literal["dev", "staging", "prod"]
 
 
 @dataclass
+class Published:
+    """A port Compose published on a fixed host port, and how far it may reach.
+
+    `internal` says why staging and prod keep it inside the cluster ('' when they expose it);
+    a `loopback` one (published on 127.0.0.1) is kept inside in every overlay.
+    """
+
+    workload: str  # compose service
+    port: PortSpec
+    http: bool
+    loopback: bool = False
+    internal: str = ""
+
+
+@dataclass
 class NodePort:
     """dev: a published port reached on localhost through a NodePort and Kind's port mapping."""
 
@@ -42,6 +57,7 @@ class LoadBalancer:
 class Exposure:
     """What staging and prod publish (one Kustomize Component both use)."""
 
+    published: list[Published] = field(default_factory=list)  # every published port, in service order
     routes: list[IngressRoute] = field(default_factory=list)
     load_balancers: list[LoadBalancer] = field(default_factory=list)
 

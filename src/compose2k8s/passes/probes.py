@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..analysis.healthcheck import classify
+from ..analysis.healthcheck import classify, localize
 from ..compose.model import Healthcheck
 from ..ir.model import Plan, Workload, one_shot
 from ..kube_text import escape_expansion, seconds
@@ -17,6 +17,24 @@ from ..mappings import probe_rules
 from ..options import HttpProbe
 
 KOMPOSE = "kompose.service.healthcheck."
+
+
+def _own_names(plan: Plan, w: Workload) -> set[str]:
+    """The names Compose resolves to this service (and its Service's), for `localize`."""
+    return {w.service.name, *plan.facts.aliases.get(w.service.name, {}), *(n for n in (w.client_service,) if n)}
+
+
+def _localized(plan: Plan, service: str, check: Healthcheck | None, own: set[str]) -> Healthcheck | None:
+    """`check` with the service's own names pointed at localhost (see `localize`), noted."""
+    if check is None or not check.test:
+        return check
+    local = localize(check.test, own)
+    if local == check.test:
+        return check
+    plan.note(service, "healthcheck", "healthcheck-localhost", "its healthcheck names the service itself: the "
+              "probes check localhost (through its Service they could never pass: it has no endpoint until the "
+              "pod is ready)", severity="info")
+    return check.model_copy(update={"test": local})
 
 
 def _handler(test: list[str]) -> dict[str, Any]:
@@ -31,19 +49,46 @@ def _handler(test: list[str]) -> dict[str, Any]:
     return {"exec": {"command": escape_expansion(info["command"])}}
 
 
-def _timing(check: Healthcheck) -> dict[str, int]:
+def _seconds(check: Healthcheck) -> dict[str, float]:
+    """The healthcheck's timing in seconds, Docker's defaults where it sets none."""
     defaults = probe_rules().defaults
-    return {"periodSeconds": seconds(check.interval if check.interval is not None else defaults.interval),
-            "timeoutSeconds": seconds(check.timeout if check.timeout is not None else defaults.timeout),
-            "failureThreshold": max(1, check.retries if check.retries is not None else defaults.retries)}
+    return {"interval": check.interval if check.interval is not None else defaults.interval,
+            "timeout": check.timeout if check.timeout is not None else defaults.timeout,
+            "retries": max(1, check.retries if check.retries is not None else defaults.retries),
+            "start_period": check.start_period or 0,
+            "start_interval": check.start_interval or defaults.start_interval}
+
+
+def probe_timing(probe: str, check: Healthcheck, startup: bool = False) -> dict[str, int]:
+    """periodSeconds, timeoutSeconds, failureThreshold (and initialDelaySeconds) of a probe made
+    from `check`, by mappings/probe-rules.yaml `budgets`: never less patient than Docker.
+
+    >>> probe_timing("startup", Healthcheck(test=["CMD", "true"], interval=2, retries=5, start_period=3))
+    {'periodSeconds': 5, 'timeoutSeconds': 30, 'failureThreshold': 3}
+    >>> probe_timing("liveness", Healthcheck(test=["CMD", "true"], interval=10, retries=3))
+    {'periodSeconds': 10, 'timeoutSeconds': 30, 'failureThreshold': 3, 'initialDelaySeconds': 10}
+    """
+    rule = probe_rules().budgets[probe]  # type: ignore[index]
+    values = _seconds(check)
+    terms = {"start_period": values["start_period"], "interval": values["interval"],
+             "interval*retries": values["interval"] * values["retries"]}
+    period = seconds(values[rule.period])
+    budget = sum(terms[term] for term in rule.budget)
+    out = {"periodSeconds": period, "timeoutSeconds": seconds(values["timeout"]),
+           "failureThreshold": max(1, math.ceil(budget / period))}
+    if rule.initial_delay and not startup:
+        out["initialDelaySeconds"] = seconds(terms[rule.initial_delay], 0)
+    return out
+
+
+def _timing(check: Healthcheck) -> dict[str, int]:
+    return probe_timing("readiness", check)
 
 
 def _startup(handler: dict[str, Any], check: Healthcheck) -> dict[str, Any] | None:
     if not check.start_period:
         return None
-    period = seconds(check.start_interval or probe_rules().defaults.start_interval)
-    return {**handler, "periodSeconds": period, "timeoutSeconds": _timing(check)["timeoutSeconds"],
-            "failureThreshold": max(1, math.ceil(check.start_period / period))}
+    return {**handler, **probe_timing("startup", check)}
 
 
 def _kompose_check(labels: dict[str, str], prefix: str) -> Healthcheck | None:
@@ -80,10 +125,13 @@ def _from_healthcheck(plan: Plan, w: Workload) -> None:
         return
     liveness_check = _kompose_check(labels, KOMPOSE + "liveness.") or check
     readiness_check = _kompose_check(labels, KOMPOSE + "readiness.") or liveness_check
+    own = _own_names(plan, w)
+    liveness_check = _localized(plan, svc.name, liveness_check, own)
+    readiness_check = _localized(plan, svc.name, readiness_check, own)
     if liveness_check:
         handler = _handler(liveness_check.test)
-        w.container["livenessProbe"] = {**handler, **_timing(liveness_check)}
         startup = _startup(handler, liveness_check)
+        w.container["livenessProbe"] = {**handler, **probe_timing("liveness", liveness_check, bool(startup))}
         if startup:
             w.container["startupProbe"] = startup
         plan.trace_field(w, "healthcheck", "containers[0].livenessProbe, readinessProbe"

@@ -34,7 +34,8 @@ def _declared(plan: Plan, w: Workload) -> dict[tuple[int, str], PortSpec]:
     for port in svc.ports:
         key = (port.target, port.protocol.upper())
         if key not in found:
-            found[key] = PortSpec(port.target, key[1], "", port.published, port.host_ip)
+            found[key] = PortSpec(port.target, key[1], port.name or "", port.published, port.host_ip,
+                                  app_protocol=port.app_protocol)
         elif port.published and not found[key].published:
             found[key].published = port.published
     if svc.ports:

@@ -81,6 +81,8 @@ def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
         claim = _claim(plan, storage, _claim_name(plan, storage, taken))
         for use in storage.uses:
             w = plan.workloads[use.service]
+            if claim.access_mode == "ReadWriteOnce" and not claim.template and not use.mount.read_only:
+                _recreate(plan, plan.workloads[w.sidecar_of] if w.sidecar_of else w, claim.name)
             mount = _volume_mount(plan, use.service, claim.name, use.mount)
             if claim.template:
                 w.container.setdefault("volumeMounts", []).append(mount)
@@ -89,6 +91,18 @@ def _storage(plan: Plan, storages: dict[tuple[str, str], _Storage]) -> None:
             plan.trace(use.service, "volumes", f"{use.mount.target} ← "
                        + (f"volumeClaimTemplate {claim.name}" if claim.template else
                           f"PersistentVolumeClaim {claim.name}"))
+
+
+def _recreate(plan: Plan, w: Workload, claim: str) -> None:
+    """A Deployment writing to a ReadWriteOnce claim is replaced, not rolled: a new pod on
+    another node could not mount the claim while the old one holds it."""
+    if w.kind != "Deployment" or w.rollout.get("strategy", {}).get("type") == "Recreate":
+        return
+    if "strategy" in w.rollout:
+        plan.note(w.service.name, "deploy", "recreate-strategy", f"update_config replaced by a Recreate rollout: "
+                  f"it writes to ReadWriteOnce claim {claim}", severity="info")
+    w.rollout["strategy"] = {"type": "Recreate"}
+    plan.trace_field(w, "volumes", f"strategy Recreate (ReadWriteOnce claim {claim})")
 
 
 def _claim(plan: Plan, storage: _Storage, name: str) -> Claim:

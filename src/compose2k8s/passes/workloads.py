@@ -5,9 +5,10 @@ Explained by a diagnostic whenever the kind is not the default Deployment.
 from __future__ import annotations
 
 from ..analysis.images import image_base
+from ..analysis.volume_drivers import backing_of
 from ..compose.model import Service
 from ..ir.model import Kind, Plan, Workload, one_shot
-from ..mappings import kinds, stateful_images
+from ..mappings import kinds, stateful_images, well_known_ports
 
 
 def _label(service: Service, names: tuple[str, ...]) -> str | None:
@@ -34,21 +35,37 @@ def _decide(plan: Plan, workload: Workload) -> tuple[Kind, str]:
     restart = restart_policy(svc)
     rule = table.restart_kinds.get(restart.split(":")[0]) if restart else None
     if rule and rule.kind == "Job":
-        if svc.ports or svc.expose:
-            plan.note(svc.name, "restart", "one-shot-listener",
-                      f"restart: {restart} but the service listens on ports; kept as a Deployment",
-                      "remove the ports if it is a one-shot task, or set compose2k8s.kind: job")
-        else:
-            return "Job", f"restart: {restart} marks a one-shot task"
-    rw_named = [m.source for m in svc.volumes if m.type == "volume" and m.source and not m.read_only]
-    if rw_named:
-        if image_base(svc.image) in stateful_images():
-            return "StatefulSet", f"image {image_base(svc.image)} keeps its state in volume {rw_named[0]}"
-        users = plan.facts.volume_users
-        own = [v for v in rw_named if users.get(v) == {svc.name}]
-        if own and len(own) == len(rw_named):
-            return "StatefulSet", f"named volume {own[0]} is its own state"
+        serves = _serves(plan, workload)
+        if not serves:
+            return "Job", f"restart: {restart} and it listens on nothing: a one-shot task"
+        plan.note(svc.name, "restart", "restart-daemon", f"restart: {restart}, but {serves}: a long-running "
+                  "server, so it runs as a Deployment or StatefulSet that Kubernetes restarts (restartPolicy "
+                  "Always)", "label it compose2k8s.kind: job if it is a one-shot task", severity="info")
+    base = image_base(svc.image)
+    if base in stateful_images():
+        return "StatefulSet", f"image {base} keeps state"
+    rw_named = [m.source for m in svc.volumes if m.type == "volume" and m.source and not m.read_only
+                and backing_of(plan.project.volumes.get(m.source)).kind != "tmpfs"]
+    users = plan.facts.volume_users
+    own = [v for v in rw_named if users.get(v) == {svc.name}]
+    if own and len(own) == len(rw_named):
+        return "StatefulSet", f"named volume {own[0]} is its own state"
     return "Deployment", ""
+
+
+def _serves(plan: Plan, workload: Workload) -> str:
+    """Why the service is a server (it listens, or peers use it), or '' when nothing says so."""
+    svc = workload.service
+    base = image_base(svc.image)
+    if svc.ports or svc.expose:
+        return "it declares ports"
+    if base in stateful_images() or base in well_known_ports():
+        return f"{base} is a server image"
+    users = sorted(plan.facts.referenced_by.get(svc.name, ()))
+    if users:
+        return f"{', '.join(users)} connect{'s' if len(users) == 1 else ''} to it"
+    waiting = sorted(plan.facts.awaited_healthy.get(svc.name, ()))
+    return f"{', '.join(waiting)} wait{'s' if len(waiting) == 1 else ''} for it to be healthy" if waiting else ""
 
 
 def restart_policy(svc: Service) -> str | None:

@@ -115,3 +115,36 @@ def test_a_renamed_port_and_a_moved_item_are_told_apart(tmp_path):
                                                           {"name": "pg", "port": 5432, "protocol": "UDP"}]))
     lines = [c.line() for c in diff(old, new).changed["Service/db"]]
     assert lines == ["  spec.ports[5432/TCP].protocol: TCP (default) → UDP", "  spec.ports[9187/TCP].name: m → metrics"]
+
+
+def _pod(env: list[dict[str, Any]], volumes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1", "env": env}], "volumes": volumes}}}}
+
+
+def _claim(modes: list[str]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+            "spec": {"accessModes": modes, "resources": {"requests": {"storage": "1Gi"}}}}
+
+
+def test_an_item_replaced_in_place_is_one_removal_and_one_addition(tmp_path):
+    old = [_pod([], [{"name": "a", "emptyDir": {}}]), _claim(["ReadWriteOnce"])]
+    new = [_pod([], [{"name": "b", "emptyDir": {}}]), _claim(["ReadWriteMany"])]
+    report = diff(write_manifests(tmp_path / "old.yaml", old), write_manifests(tmp_path / "new.yaml", new))
+    assert [(c.change, c.path) for c in report.changed["Deployment/web"]] == [
+        ("removed", "spec.template.spec.volumes[a]"), ("added", "spec.template.spec.volumes[b]")]
+    assert [c.line() for c in report.changed["PersistentVolumeClaim/data"]] == [
+        "+ spec.accessModes[ReadWriteMany]", "- spec.accessModes[ReadWriteOnce]"]
+
+
+def test_a_duplicate_counts_in_a_keyed_list_but_not_in_a_set(tmp_path):
+    once, twice = [{"name": "A", "value": "1"}], [{"name": "A", "value": "1"}, {"name": "A", "value": "1"}]
+    single = write_manifests(tmp_path / "single.yaml", [_pod(once, []), _claim(["ReadWriteOnce"])])
+    double = write_manifests(tmp_path / "double.yaml", [_pod(twice, []), _claim(["ReadWriteOnce", "ReadWriteOnce"])])
+    for old, new, change in ((single, double, "added"), (double, single, "removed")):
+        report = diff(old, new)
+        assert list(report.changed) == ["Deployment/web"]
+        assert [(c.change, c.path) for c in report.changed["Deployment/web"]] == [
+            (change, "spec.template.spec.containers[web].env[A#2]")]

@@ -1,7 +1,8 @@
 """Semantic diff of two Kubernetes trees, rendered overlays, manifest files or cluster exports.
 
-Objects are paired by kind, namespace and name; list items by identity (containers by name,
-ports by port and protocol, mounts by path: mappings/diff-identity.yaml), so a change reads
+Objects are paired by kind, namespace and name, and each pair is compared by deepdiff, with
+list items matched by identity (containers by name, ports by port and protocol, mounts by
+path: mappings/diff-identity.yaml), so a change reads
 `spec.template.spec.containers[web].ports[8080/TCP].name: p8080 → http`. What the API server
 writes and what equals the API's defaults is set aside (mappings/diff-defaults.yaml), so a
 `kubectl get … -o yaml` export compares cleanly with the tree it came from.
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DiffError
-from .compare import Change, OneSided, compare
+from .change import Change
+from .compare import OneSided, compare
 from .ignore import IgnoreRule
 from .labels import KOMPOSE_ANNOTATIONS, LabelScheme, detect, from_kompose, is_label_map
 from .noise import assigned, clean, from_cluster, implied

@@ -1,5 +1,13 @@
-"""Compare two cleaned objects field by field, pairing list items by identity
-(mappings/diff-identity.yaml), in one pass over both.
+"""Compare two cleaned objects with deepdiff and say each difference under an identity path.
+
+deepdiff walks both objects and finds the differences; the identity table tells it which list
+items pair (`iterable_compare_func`) and which lists are sets (`ignore_order_func`, see
+levels.py). Each change it reports (`view="tree"`) is followed down from the root: a mapping
+key adds `.key` to the path, a list item its identity (`[8080/TCP]`), and a change inside a
+list whose order counts (argv) is a change of that whole list. Ours, on top: a field only one
+side has is weighed against the API's default and the label scheme (`OneSided`, `Implied`),
+the moves deepdiff reports in an `order: kept` list become one `reordered` change, and two
+quirks of deepdiff are undone (see `_Report.add` and `_Report.duplicates`).
 
 >>> old = {"spec": {"ports": [{"port": 80, "name": "http"}, {"port": 443, "name": "https"}]}}
 >>> new = {"spec": {"ports": [{"port": 443, "name": "https"}, {"port": 80, "name": "web"}]}}
@@ -8,49 +16,26 @@
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ..mappings import ListIdentity
+from deepdiff import DeepDiff
+from deepdiff.helper import notpresent
+from deepdiff.model import DiffLevel
+
+from .change import Change, ChangeKind
 from .hidden import hide, scrub, secret_subtree
-from .identity import Keyed, by_fallback, fingerprint, keyed, list_rule
 from .labels import key_by_key
+from .levels import Lists, is_list, steps
 from .noise import NOT_SET
 from .patterns import Fields
-from .render import change_text, inline
 
-ChangeKind = Literal["changed", "added", "removed", "reordered"]
 # (fields of a mapping, key, True when OLD is the side that has the key) → leave it out?
 OneSided = Callable[[Fields, str, bool], bool]
 # (fields of a field, the mapping that lacks it) → the value it has there anyway, or NOT_SET
 Implied = Callable[[Fields, dict[str, Any]], Any]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference, under an identity path such as `containers[web].ports[8080/TCP].name`."""
-
-    change: ChangeKind
-    path: str
-    old: Any = None
-    new: Any = None
-    default: Literal["old", "new", None] = None  # that side leaves the field out: its value is the API's default
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"change": self.change, "path": self.path}
-        if self.change != "added":
-            out["old"] = self.old
-        if self.change != "removed":
-            out["new"] = self.new
-        if self.default:
-            out["default"] = self.default
-        return out
-
-    def line(self, width: int = 140) -> str:
-        """One line of text, about `width` characters at most."""
-        return change_text(self, width)
+_ORDER = {"removed": 0, "changed": 1, "added": 2, "reordered": 3}
 
 
 def compare(kind: str, old: dict[str, Any], new: dict[str, Any], one_sided: OneSided | None = None,
@@ -60,108 +45,140 @@ def compare(kind: str, old: dict[str, Any], new: dict[str, Any], one_sided: OneS
     `one_sided` says which fields only one side has are not differences; `implied` gives the
     default a field left out has, so `protocol: TCP → UDP` reads as a change, not an addition.
     """
-    walk = _Walk(kind, one_sided or (lambda fields, key, in_old: False), implied or (lambda fields, siblings: NOT_SET))
-    walk.any(old, new, "", (), False)
-    return sorted(walk.changes, key=lambda c: c.path)
+    lists = Lists(kind)
+    found = DeepDiff(old, new, view="tree", iterable_compare_func=lists.same_item, ignore_order_func=lists.is_set,
+                     threshold_to_diff_deeper=0,  # always say which keys of a mapping changed
+                     cutoff_intersection_for_pairs=0)  # an item of a set is removed or added whole
+    report = _Report(kind, lists, one_sided or (lambda fields, key, in_old: False),
+                     implied or (lambda fields, siblings: NOT_SET))
+    for report_type, levels in found.items():
+        for level in levels:
+            report.add(report_type, level)
+    report.duplicates()
+    return sorted(report.changes, key=lambda c: (c.path, _ORDER[c.change]))
 
 
-def same(a: Any, b: Any) -> bool:
-    """Deep equality that tells `true` from `1` (Python does not)."""
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(map(same, a, b))
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, str) != isinstance(b, str):
-        return False
-    return a == b
+@dataclass(frozen=True)
+class _Spot:
+    """Where a change deepdiff reports is, in our terms."""
+
+    path: str
+    fields: Fields  # mapping keys from the root, without list positions
+    secret: bool  # under a secret value: shown as HIDDEN
+    whole: DiffLevel | None = None  # the list, compared as a whole, that holds the change
 
 
 @dataclass
-class _Walk:
+class _Report:
+    """deepdiff's changes (tree view) as `Change`s."""
+
     kind: str
+    lists: Lists
     one_sided: OneSided
     implied: Implied
     changes: list[Change] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # paths of whole lists and reorders already reported
+    added: set[int] = field(default_factory=set)  # ids of the list items reported added
 
-    def add(self, change: ChangeKind, path: str, fields: Fields, secret: bool, old: Any = None, new: Any = None,
-            default: Literal["old", "new", None] = None) -> None:
-        show = hide if secret else (lambda v: scrub(self.kind, fields, v))
-        self.changes.append(Change(change, path, show(old) if change != "added" else None,
-                                   show(new) if change != "removed" else None, default))
+    def add(self, report_type: str, level: DiffLevel) -> None:
+        """One change deepdiff reports, as a `Change` (or none, or several)."""
+        if report_type == "iterable_item_moved":
+            self.moved(level.up)
+            return
+        spot = self.locate(level)
+        if spot.whole is not None:
+            self.whole(spot)
+        elif report_type in ("dictionary_item_added", "dictionary_item_removed"):
+            in_old = report_type == "dictionary_item_removed"
+            holder, other = (level.t1, level.up.t2) if in_old else (level.t2, level.up.t1)
+            self.one_side(holder, other, in_old, spot)
+        elif is_list(level.up):
+            # An item of a keyed list or a set, removed or added. deepdiff merges a removal and an
+            # addition at the same index into one `values_changed`
+            # (TreeResult.mutual_add_removes_to_become_value_changes): both are reported.
+            if level.t1 is not notpresent:
+                self.item("removed", level.up, level.t1)
+            if level.t2 is not notpresent:
+                self.item("added", level.up, level.t2)
+        else:  # values_changed, type_changes
+            self.put("changed", spot, level.t1, level.t2)
 
-    def any(self, old: Any, new: Any, path: str, fields: Fields, secret: bool) -> None:
-        if isinstance(old, dict) and isinstance(new, dict):
-            self.mapping(old, new, path, fields, secret)
-        elif isinstance(old, list) and isinstance(new, list):
-            self.list(old, new, path, fields, secret)
-        elif not same(old, new):
-            self.add("changed", path, fields, secret, old, new)
+    def duplicates(self) -> None:
+        """deepdiff leaves out a NEW item equal to one it paired (its `_get_matching_pairs`
+        compares leftovers by hash), so a duplicate such as `env[A#2]` is reported here."""
+        for level in self.lists.keyed:
+            paired = {new for _, new in self.lists.of(level).pairs}
+            for item in level.t2:
+                if id(item) not in paired and id(item) not in self.added:
+                    self.item("added", level, item)
 
-    def mapping(self, old: dict[str, Any], new: dict[str, Any], path: str, fields: Fields, secret: bool) -> None:
-        for key in [*old, *(k for k in new if k not in old)]:
-            sub_path, sub_fields = (f"{path}.{key}" if path else key), (*fields, key)
-            in_old, in_new = key in old, key in new
-            sub_secret = secret or secret_subtree(self.kind, fields, key, tuple(s for s in (old, new) if key in s))
-            if in_old and in_new:
-                self.any(old[key], new[key], sub_path, sub_fields, sub_secret)
-            elif self.one_sided(fields, key, in_old):
-                continue
-            elif key_by_key(self.kind, sub_fields) and isinstance(old.get(key, new.get(key)), dict):
-                self.mapping(old.get(key, {}), new.get(key, {}), sub_path, sub_fields, sub_secret)  # key by key
+    def locate(self, level: DiffLevel) -> _Spot:
+        path, fields, secret = "", (), False
+        for node, child, param in steps(level):
+            if is_list(node):
+                found = self.lists.of(node, fields)
+                if found.mode == "whole":
+                    return _Spot(path, fields, secret, node)
+                path += f"[{found.label(child.t1 if child.t1 is not notpresent else child.t2)}]"
             else:
-                holder, other = (old, new) if in_old else (new, old)
-                self.lone(holder[key], other, in_old, sub_path, sub_fields, sub_secret)
+                holders = tuple(m for m in (node.t1, node.t2) if isinstance(m, dict) and param in m)
+                secret = secret or secret_subtree(self.kind, fields, param, holders)
+                fields = (*fields, param)
+                path = f"{path}.{param}" if path else str(param)
+        return _Spot(path, fields, secret)
 
-    def lone(self, value: Any, other: dict[str, Any], in_old: bool, path: str, fields: Fields, secret: bool) -> None:
-        """A field only one side has: a change from (or to) the default the other side has."""
-        default = self.implied(fields, other)
-        if default is NOT_SET or isinstance(value, (dict, list)):
-            self.add("removed" if in_old else "added", path, fields, secret, **{"old" if in_old else "new": value})
-        elif in_old:
-            self.add("changed", path, fields, secret, value, default, default="new")
+    def item(self, change: ChangeKind, parent: DiffLevel, item: Any) -> None:
+        """An item of the list at `parent` removed or added."""
+        spot = self.locate(parent)
+        if spot.whole is not None:
+            self.whole(spot)
+            return
+        spot = replace(spot, path=f"{spot.path}[{self.lists.of(parent).label(item)}]")
+        if change == "added":
+            self.added.add(id(item))
+            self.put("added", spot, new=item)
         else:
-            self.add("changed", path, fields, secret, default, value, default="old")
+            self.put("removed", spot, old=item)
 
-    def list(self, old: list[Any], new: list[Any], path: str, fields: Fields, secret: bool) -> None:
-        rule = list_rule(self.kind, fields)
-        if rule is not None and rule.key:
-            before, after = keyed(old, rule), keyed(new, rule)
-            if before is not None and after is not None:
-                self.keyed(before, after, rule, path, fields, secret)
-                return
-        if rule is not None and rule.order == "any":
-            self.unordered(old, new, path, fields, secret)
-        elif not same(old, new):
-            self.add("changed", path, fields, secret, old, new)
+    def whole(self, spot: _Spot) -> None:
+        """A change inside a list whose order counts: the whole list changed, said once."""
+        if spot.whole is not None and spot.path not in self.seen:
+            self.seen.add(spot.path)
+            self.put("changed", spot, spot.whole.t1, spot.whole.t2)
 
-    def keyed(self, before: Keyed, after: Keyed, rule: ListIdentity, path: str, fields: Fields, secret: bool) -> None:
-        moved = by_fallback(before, after, rule)
-        for key, (label, item) in before.items():
-            sub_path = f"{path}[{label}]"
-            if key in after or key in moved:
-                self.any(item, after[key if key in after else moved[key]][1], sub_path, fields, secret)
+    def moved(self, parent: DiffLevel) -> None:
+        """Items of an `order: kept` list moved: reported once, if their order changed."""
+        found = self.lists.of(parent)
+        old, new = found.order
+        if found.kept and old != new:
+            spot = self.locate(parent)
+            if spot.path not in self.seen:
+                self.seen.add(spot.path)
+                self.changes.append(Change("reordered", spot.path, list(old), list(new)))
+
+    def one_side(self, value: Any, other: dict[str, Any], in_old: bool, spot: _Spot) -> None:
+        """A field only one side has: left out (`one_sided`), split key by key (labels,
+        annotations, selectors), or a change from (or to) the default the other side has."""
+        if self.one_sided(spot.fields[:-1], spot.fields[-1], in_old):
+            return
+        if key_by_key(self.kind, spot.fields) and isinstance(value, dict):
+            for key, item in value.items():
+                secret = spot.secret or secret_subtree(self.kind, spot.fields, key, (value,))
+                self.one_side(item, {}, in_old, _Spot(f"{spot.path}.{key}", (*spot.fields, key), secret))
+            return
+        default = self.implied(spot.fields, other)
+        if default is NOT_SET or isinstance(value, (dict, list)):
+            if in_old:
+                self.put("removed", spot, old=value)
             else:
-                self.add("removed", sub_path, fields, secret, old=item)
-        paired_new = set(moved.values())
-        for key, (label, item) in after.items():
-            if key not in before and key not in paired_new:
-                self.add("added", f"{path}[{label}]", fields, secret, new=item)
-        if rule.order == "kept":
-            kept_old = [label for key, (label, _) in before.items() if key in after]
-            kept_new = [label for key, (label, _) in after.items() if key in before]
-            if kept_old != kept_new:
-                self.changes.append(Change("reordered", path, kept_old, kept_new))
+                self.put("added", spot, new=value)
+        elif in_old:
+            self.put("changed", spot, value, default, default="new")
+        else:
+            self.put("changed", spot, default, value, default="old")
 
-    def unordered(self, old: list[Any], new: list[Any], path: str, fields: Fields, secret: bool) -> None:
-        counts = Counter(fingerprint(v) for v in new)
-        counts.subtract(fingerprint(v) for v in old)
-        for items, change, sign in ((old, "removed", -1), (new, "added", 1)):
-            for item in items:
-                mark = fingerprint(item)
-                if counts[mark] * sign > 0:
-                    counts[mark] -= sign
-                    label = inline(item, 60) if not isinstance(item, (dict, list)) else ""
-                    self.add(change, f"{path}[{label}]", fields, secret,  # type: ignore[arg-type]
-                             **({"old": item} if change == "removed" else {"new": item}))
+    def put(self, change: ChangeKind, spot: _Spot, old: Any = None, new: Any = None,
+            default: Literal["old", "new", None] = None) -> None:
+        show = hide if spot.secret else (lambda v: scrub(self.kind, spot.fields, v))
+        self.changes.append(Change(change, spot.path, show(old) if change != "added" else None,
+                                   show(new) if change != "removed" else None, default))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .hidden import Hidden
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .compare import Change
+    from .change import Change
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_./@%+=~$(…-][^\n,{}\[\]#\"']*$")
 _LOOKS_TYPED = re.compile(r"^(?:[-+]?[0-9][0-9_.eE+-]*|true|false|null|~|yes|no|on|off)$", re.IGNORECASE)

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare import Change
+from .change import Change
 from .render import change_text
 
 MAX_CHANGES_SHOWN = 25  # per object, in text

@@ -77,3 +77,18 @@ def realworld_trees(realworld):
     """{name: validate.Report}: every converted entry's kustomizations, rendered and checked once."""
     from tools.realworld import render_all
     return render_all(realworld)
+
+
+@pytest.fixture(scope="session")
+def fixture_trees():
+    """{case: (ConvertResult, validate.Report)}: every fixture case converted (Secrets as
+    placeholders) and every kustomization of its tree rendered and checked, once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tools.realworld import render_tree
+
+    from .golden import cases, convert_case
+    results = {case: convert_case(case) for case in cases()}
+    with ThreadPoolExecutor(3) as pool:
+        reports = dict(zip(results, pool.map(render_tree, results.values()), strict=True))
+    return {case: (results[case], reports[case]) for case in results}

@@ -22,6 +22,7 @@ from .age_keys import key_files
 from .dockerfile import Image, dockerfile_path, read_dockerfile, read_image
 from .references import Reference, find_references
 from .renames import host_pattern
+from .secret_names import secret_values
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ class Facts:
     completed_dependencies: frozenset[str]  # services others wait for with service_completed_successfully
     healthchecks: dict[str, Healthcheck]  # the check each service runs: its own, else its Dockerfile's
     healthcheck_disabled: frozenset[str]  # services that switch the image's healthcheck off
+    secret_values: dict[str, str]  # secret value → the variable that holds it (see secret_names.secret_values)
+    secret_pattern: re.Pattern[str] | None  # finds any of those values in text
+
+    def secret_in(self, text: str) -> str | None:
+        """The variable whose secret value `text` contains, if any."""
+        match = self.secret_pattern.search(text) if self.secret_pattern else None
+        return self.secret_values[match.group(0)] if match else None
     age_key_files: dict[str, str]  # age recipient → key file beside the compose file (age_keys.py)
 
     def rewrite_peers(self, value: str, compose_name: str) -> str:
@@ -180,6 +188,7 @@ def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames], 
     images = _images(project, allow_outside)
     healthchecks = _healthchecks(project, images)
     references = find_references(project, resolvable, allow_outside)
+    secrets = secret_values(project.environment, [s.environment for s in project.services.values()])
     return Facts(client_names=client_names, aliases=aliases, resolvable=resolvable, renames=renames,
                  rename_pattern=host_pattern(list(renames)) if renames else None,
                  references=references, referenced_ports=_by_target(references),
@@ -194,4 +203,7 @@ def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames], 
                      if spec.condition == "service_completed_successfully"),
                  healthchecks=healthchecks,
                  healthcheck_disabled=frozenset(n for n, svc in project.services.items() if disables_healthcheck(svc)),
-                 age_key_files=key_files(Path(project.working_dir)))
+                 age_key_files=key_files(Path(project.working_dir)),
+                 secret_values=secrets,
+                 secret_pattern=re.compile("|".join(re.escape(v) for v in sorted(secrets, key=len, reverse=True)))
+                 if secrets else None)

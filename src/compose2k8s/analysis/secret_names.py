@@ -11,6 +11,7 @@ import re
 
 from ..mappings import secret_env_names
 
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # usable as $(NAME) / ${NAME}
 _URL_WITH_PASSWORD = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@\s:]*:[^/@\s]+@")
 
 
@@ -41,3 +42,30 @@ def split_secret(env: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     for key, value in env.items():
         (secret if looks_secret(key, value) else plain)[key] = value
     return plain, secret
+
+
+MIN_SECRET_LENGTH = 4  # shorter values are too common to recognise as a secret in other text
+
+
+def secret_values(project_env: dict[str, str], service_envs: list[dict[str, str | None]]) -> dict[str, str]:
+    """{value: variable} of the secret-looking variables of the project (.env and the shell, which
+    interpolation reads) and of its services' environments, to find them where they were
+    interpolated (commands, healthchecks) or pasted (other values). A value that is also the
+    value of a variable that does not look secret (a user name equal to its password) is public
+    already and left out.
+
+    >>> secret_values({"DB_PASSWORD": "s3cret-pw", "DB_USER": "app", "X_TOKEN": "app"}, [])
+    {'s3cret-pw': 'DB_PASSWORD'}
+    """
+    found: dict[str, str] = {}
+    public: set[str] = set()
+    for env in [project_env, *service_envs]:
+        for key, value in sorted(env.items()):
+            if not value:
+                continue
+            if looks_secret(key, value):
+                found.setdefault(value, key)
+            else:
+                public.add(value)
+    return {v: k for v, k in found.items() if len(v) >= MIN_SECRET_LENGTH and v not in public
+            and not _URL_WITH_PASSWORD.match(v) and _ENV_NAME.match(k)}

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from ..ir.model import Plan
 from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_access, overlay_budgets,
                overlay_exposure, overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod,
-               pre_start, probes, reachability, registry, runtime_defaults, secret_storage, secrets, services,
-               sidecars, unsupported, volumes, workloads)
+               pre_start, probes, reachability, registry, runtime_defaults, secret_refs, secret_storage, secrets,
+               services, sidecars, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
     workloads.run,
@@ -25,6 +25,7 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     environment.run,
     pre_start.run,
     depends_on.run,
+    secret_refs.run,
     networks.run,
     registry.run,
     runtime_defaults.run,

@@ -34,6 +34,12 @@ def run(plan: Plan) -> Plan:
         if not env:
             continue
         plain, secret = split_secret(env)
+        for key, value in list(plain.items()):  # a value that carries another variable's secret
+            holder = plan.facts.secret_in(value)
+            if holder:
+                secret[key] = plain.pop(key)
+                plan.note(compose_name, "environment", "secret-in-value", f"{key} contains the value of {holder}: "
+                          "moved to the Secret", severity="info")
         if plain:
             name = f"{w.name}-env"
             plan.add(compose_name, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w),

@@ -19,7 +19,8 @@ def test_commands_user_security_and_resources():
     shm = next(v for v in spec["volumes"] if v["name"] == "dshm")
     assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": "256Mi"}
     codes = {(d.service, d.code) for d in result.diagnostics}
-    assert {("app", "unsafe-sysctl"), ("app", "ulimits"), ("app", "security-opt"), ("named-user", "user-name")} <= codes
+    assert {("app", "unsafe-sysctl"), ("app", "ulimits"), ("named-user", "user-name")} <= codes
+    assert c["securityContext"]["appArmorProfile"] == {"type": "Unconfined"}  # security_opt apparmor:unconfined
 
 
 def test_deploy_resources_units_and_replicas():

@@ -59,7 +59,8 @@ def service_object(plan: Plan, record: ServiceRecord) -> dict[str, Any]:
     spec: dict[str, Any] = {"clusterIP": "None"} if record.headless else {"type": "ClusterIP"}
     spec["selector"] = plan.selector(w)
     spec["ports"] = [{"name": p.name, "port": p.port, "targetPort": p.name,
-                      **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in record.ports]
+                      **({"protocol": p.protocol} if p.protocol != "TCP" else {}),
+                      **({"appProtocol": p.app_protocol} if p.app_protocol else {})} for p in record.ports]
     if record.headless:
         spec["publishNotReadyAddresses"] = False
     return {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(record.name, w), "spec": spec}

@@ -15,6 +15,8 @@ def lift(project: ComposeProject, options: ConvertOptions) -> Plan:
     taken: dict[str, str] = {}
     for compose_name in sorted(project.services):
         service = project.services[compose_name]
+        if service.extra("provider"):  # run by a Docker Compose plugin, not a container: see passes/providers.py
+            continue
         name = dns_label(compose_name)
         if name in taken:
             raise ComposeError(f"services '{taken[name]}' and '{compose_name}' both become '{name}' in Kubernetes",

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from ..ir.model import Plan
 from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_access, overlay_budgets,
                overlay_exposure, overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod,
-               pre_start, probes, reachability, registry, runtime_defaults, secret_refs, secret_storage, secrets,
+               pre_start, probes, providers, reachability, registry, runtime_defaults, secret_refs, secret_storage, secrets,
                services, sidecars, unsupported, volumes, workloads)
 
 PASSES: tuple[Callable[[Plan], Plan], ...] = (
+    providers.run,
     workloads.run,
     services.run,
     reachability.run,

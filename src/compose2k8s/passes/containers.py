@@ -107,6 +107,12 @@ def _security_opt(plan: Plan, w: Workload, sc: dict[str, Any]) -> None:
             sc["seccompProfile"] = {"type": "Localhost", "localhostProfile": value}
             plan.note(svc.name, "security_opt", "seccomp-file", f"seccomp profile {value} must exist on every node",
                       "copy it to the kubelet's seccomp folder", severity="info")
+        elif name == "apparmor" and value in ("unconfined", "runtime/default", "docker-default"):
+            sc["appArmorProfile"] = {"type": "Unconfined" if value == "unconfined" else "RuntimeDefault"}
+        elif name == "apparmor" and value:
+            sc["appArmorProfile"] = {"type": "Localhost", "localhostProfile": value}
+            plan.note(svc.name, "security_opt", "apparmor-profile", f"AppArmor profile {value} must be loaded on "
+                      "every node", "load it with apparmor_parser on the nodes", severity="info")
         else:
             plan.note(svc.name, "security_opt", "security-opt", f"security_opt '{opt}' is not mapped",
                       "set the pod securityContext by hand in an overlay")
@@ -175,6 +181,9 @@ def _resources(plan: Plan, w: Workload) -> None:
             out["cpu"] = quantity_cpu(spec.cpus)
         if spec and spec.memory:
             out["memory"] = quantity_memory(spec.memory)
+    if res and res.limits and res.limits.pids:
+        plan.note(svc.name, "deploy", "pids-limit", f"a limit of {res.limits.pids} processes is not mapped: a pod's "
+                  "process limit is the kubelet's podPidsLimit", "set podPidsLimit in the kubelet configuration")
     if res and res.reservations and res.reservations.devices:
         _gpus(plan, w, "deploy", res.reservations.devices, limits)
     gpus = svc.extra("gpus")

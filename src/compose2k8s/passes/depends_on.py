@@ -178,8 +178,10 @@ def _waits(plan: Plan, compose_name: str, w: Workload) -> tuple[list[dict[str, A
     jobs: list[str] = []
     for dep_name, spec in sorted(w.service.depends_on.items()):
         if dep_name not in plan.workloads:
-            plan.note(compose_name, "depends_on", "optional-dependency", f"{dep_name} is optional (required: "
-                      "false) and its profiles disable it: no wait", severity="info")
+            why = "a provider service (not converted)" if dep_name in plan.project.services else \
+                "optional (required: false) and its profiles disable it"
+            plan.note(compose_name, "depends_on", "optional-dependency", f"{dep_name} is {why}: no wait",
+                      severity="info")
             continue
         if dep_name == w.sidecar_of:
             plan.trace(compose_name, "depends_on", f"{dep_name}: the same pod, started together (no wait)")

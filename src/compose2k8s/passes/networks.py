@@ -24,7 +24,8 @@ LABEL_PREFIX = "networks.compose2k8s.io/"
 def _memberships(plan: Plan) -> dict[str, set[str]]:
     """Networks of each service that uses Compose networking (not `network_mode`)."""
     found = {}
-    for name, svc in plan.project.services.items():
+    for name, w in plan.workloads.items():
+        svc = w.service
         if svc.extra("network_mode") in (None, "bridge", "default"):
             found[name] = set(svc.networks or {"default": None})
     return found

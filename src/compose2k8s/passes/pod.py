@@ -26,10 +26,16 @@ def _pod_security(plan: Plan, w: Workload) -> None:
         if safe:
             pod_sc["sysctls"] = [{"name": k, "value": str(v)} for k, v in sorted(safe.items())]
             plan.trace_field(w, "sysctls", "securityContext.sysctls")
-    group_add = [g for g in svc.extra("group_add") or [] if str(g).isdigit()]
-    if group_add:
-        pod_sc["supplementalGroups"] = [int(g) for g in group_add]
+    groups = [str(g) for g in svc.extra("group_add") or []]
+    numeric = [int(g) for g in groups if g.isdigit()]
+    if numeric:
+        pod_sc["supplementalGroups"] = numeric
         plan.trace_field(w, "group_add", "securityContext.supplementalGroups")
+    named = [g for g in groups if not g.isdigit()]
+    if named:
+        plan.note(svc.name, "group_add", "group-name", f"group(s) {', '.join(named)} are names: a pod's "
+                  "supplementalGroups are numeric ids, so they are not added", "write the group ids (getent group "
+                  f"{named[0]} in the image gives it)")
     if pod_sc:
         w.pod["securityContext"] = pod_sc
 
@@ -73,11 +79,21 @@ def _host_namespaces(plan: Plan, w: Workload) -> None:
                       "(docker-mailserver: OVERRIDE_HOSTNAME)")
     if svc.extra("network_mode") == "host":
         w.pod["hostNetwork"] = True
-        plan.trace_field(w, "network_mode", "hostNetwork")
-        plan.note(svc.name, "network_mode", "host-network", "uses the node's network, as network_mode: host did")
-    if svc.extra("pid") == "host":
-        w.pod["hostPID"] = True
-        plan.trace_field(w, "pid", "hostPID")
+        w.pod["dnsPolicy"] = "ClusterFirstWithHostNet"  # on the node's network, still resolve Services
+        plan.trace_field(w, "network_mode", "hostNetwork, dnsPolicy ClusterFirstWithHostNet")
+        plan.note(svc.name, "network_mode", "host-network", "uses the node's network, as network_mode: host did",
+                  "its ports are the node's: one pod per node at most; Pod Security baseline refuses it",
+                  severity="info")
+    for key, field in (("pid", "hostPID"), ("ipc", "hostIPC")):
+        mode = svc.extra(key)
+        if mode == "host":
+            w.pod[field] = True
+            plan.trace_field(w, key, field)
+        elif mode in ("private", "shareable") and key == "ipc":
+            plan.trace_field(w, key, "the pod's own IPC namespace (the default)")
+        elif mode:
+            plan.note(svc.name, key, f"{key}-mode", f"{key}: {mode} is not mapped: only host (or a namespace of "
+                      "the pod's own) can be expressed", f"run the services in one pod if they share {key}")
 
 
 def _platform(plan: Plan, w: Workload) -> None:

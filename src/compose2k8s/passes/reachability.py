@@ -11,7 +11,8 @@ from ..ir.model import Plan, Reach, ServiceRecord
 def _answer(plan: Plan, ref: Reference, services: dict[str, ServiceRecord]) -> Reach:
     target = plan.workloads.get(ref.target)
     if target is None:
-        return Reach(ref, None, "its profiles disable it")
+        return Reach(ref, None, "it is a provider service, run by a Docker Compose plugin"
+                     if ref.target in plan.project.services else "its profiles disable it")
     if target.sidecar_of:
         return Reach(ref, None, f"it shares {target.sidecar_of}'s network namespace, which Compose does not name "
                      f"after it: reach it as {target.sidecar_of}")

@@ -16,7 +16,7 @@ from ..analysis.facts import alias_service_name
 from ..analysis.images import image_base
 from ..ir.model import Plan, PortSource, PortSpec, ServiceRecord, Workload, one_shot
 from ..mappings import well_known_ports
-from ..names import port_name, service_name
+from ..names import dns_label, port_name, service_name
 
 
 def _expose_ports(entry: str) -> list[tuple[int, str]]:
@@ -111,6 +111,9 @@ def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
             plan.note(compose_name, "ports", "headless-service", f"no known port: Service {w.client_service} is "
                       "headless without ports, so its name resolves to the ready pods and every port answers, "
                       "as in Compose", "declare the ports (expose:) for a load-balanced Service", severity="info")
+        if w.service.extra("domainname"):  # the pod's subdomain answers only through a headless Service of that name
+            wanted.append((3, ServiceRecord(dns_label(w.service.domainname), compose_name, "headless", [],
+                                            "domainname")))
         for alias, key in sorted(plan.facts.aliases.get(compose_name, {}).items()):
             alias_name = alias_service_name(alias)
             if alias_name:

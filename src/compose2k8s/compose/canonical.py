@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ComposeError
+from ..limits import PORTS_PER_SERVICE
 from .yamlio import Override, Reset
 
 _PORT = re.compile(
@@ -28,12 +29,20 @@ def _bad(message: str, key: str, hint: str) -> ComposeError:
     return ComposeError(message, key=key, hint=hint)
 
 
-def _span(text: str, key: str) -> list[int]:
+def _span(text: str, key: str) -> range:
     first, _, last = text.partition("-")
     low, high = int(first), int(last or first)
     if not (0 < low <= 65535 and 0 < high <= 65535) or high < low:
         raise _bad(f"port '{text}' is out of range", key, "ports are 1-65535; a range is LOW-HIGH")
-    return list(range(low, high + 1))
+    if high - low >= PORTS_PER_SERVICE:
+        raise _too_many_ports(key)
+    return range(low, high + 1)
+
+
+def _too_many_ports(key: str) -> ComposeError:
+    return _bad(f"more than {PORTS_PER_SERVICE:,} ports", key,
+                "a Kubernetes Service is not made for that many ports: publish a smaller range, "
+                "or run the service with host networking")
 
 
 def parse_port(spec: Any, key: str = "ports") -> list[dict[str, Any]]:
@@ -232,12 +241,34 @@ def env_files(value: Any, base: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+def _ports(value: Any, key: str) -> list[dict[str, Any]]:
+    """Every port entry in long form, ranges expanded (at most PORTS_PER_SERVICE), duplicates
+    dropped; linear in the number of ports."""
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for spec in value or []:
+        for entry in parse_port(spec, key):
+            identity = repr(sorted(entry.items(), key=lambda item: str(item[0])))
+            if identity not in seen:
+                seen.add(identity)
+                entries.append(entry)
+        if len(entries) > PORTS_PER_SERVICE:
+            raise _too_many_ports(key)
+    return entries
+
+
+def _expose(value: Any, key: str) -> list[str]:
+    """`expose` entries ("80", "8000-8010/udp"), checked like ports."""
+    entries = _string_list(value)
+    count = 0
+    for entry in entries:
+        match = re.fullmatch(r"(\d+(?:-\d+)?)(?:/[a-zA-Z]+)?", entry.strip())
+        if not match:
+            raise _bad(f"cannot parse expose entry '{entry}'", key, 'write "PORT", "LOW-HIGH" or "PORT/udp"')
+        count += len(_span(match[1], key))
+        if count > PORTS_PER_SERVICE:
+            raise _too_many_ports(key)
+    return entries
 
 
 def _file_mounts(value: Any) -> list[dict[str, Any]]:
@@ -275,7 +306,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         raise _bad(f"service must be a mapping, not {type(raw).__name__}", key, "indent its keys under it")
     svc = dict(raw)
     transforms = {
-        "ports": lambda v: _unique([e for p in (v or []) for e in parse_port(p, f"{key}.ports")]),
+        "ports": lambda v: _ports(v, f"{key}.ports"),
         "volumes": lambda v: [parse_volume(x, base, f"{key}.volumes") for x in (v or [])],
         "environment": lambda v: key_values(v, f"{key}.environment"),
         "labels": lambda v: key_values(v, f"{key}.labels", ""),
@@ -288,7 +319,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "entrypoint": command_list,
         "secrets": _file_mounts,
         "configs": _file_mounts,
-        "expose": _string_list,
+        "expose": lambda v: _expose(v, f"{key}.expose"),
         "dns": _string_list,
         "dns_search": _string_list,
         "dns_opt": _string_list,

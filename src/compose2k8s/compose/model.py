@@ -5,6 +5,7 @@ Only the fields compose2k8s reads are typed; other known keys are kept as they a
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,7 +18,28 @@ def _optional(convert: Any) -> BeforeValidator:
     return BeforeValidator(lambda value: None if value is None else convert(value))
 
 
+def _cpus(value: Any) -> Any:
+    """CPUs: a finite number from 0 (no limit) up; what a cluster accepts."""
+    number = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else value
+    if isinstance(number, float) and not (math.isfinite(number) and 0 <= number <= MAX_CPUS):
+        raise ValueError(f"invalid cpus: '{value}' (give a number of CPUs from 0 (no limit) to {MAX_CPUS:,}, e.g. 0.5)")
+    return number
+
+
+def _restart(value: Any) -> Any:
+    """Docker's restart policies (the daemon's wording for others)."""
+    policy, _, count = str(value).partition(":")
+    if policy not in RESTART_POLICIES or (count and (policy != "on-failure" or not count.isdigit())):
+        raise ValueError(f"invalid restart policy: unknown policy '{value}'; use one of 'no', 'always', "
+                         "'on-failure', or 'unless-stopped'")
+    return value
+
+
+MAX_CPUS = 100_000
+RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
 Duration = Annotated[float | None, _optional(parse_duration)]  # seconds, from "1m30s"
+Cpus = Annotated[float | None, _optional(_cpus)]
+RestartPolicy = Annotated[str | None, _optional(_restart)]
 ByteSize = Annotated[int | None, _optional(parse_bytes)]  # bytes, from "512M" (MiB, as Docker)
 Text = Annotated[str | None, _optional(str)]  # numbers written where Compose wants a string
 
@@ -108,7 +130,7 @@ class FileMount(_Model):
 
 
 class ResourceSpec(_Strict):
-    cpus: float | None = None
+    cpus: Cpus = None
     memory: ByteSize = None
     pids: int | None = None
     devices: list[dict[str, Any]] | None = None
@@ -201,7 +223,7 @@ class Service(_Model):
     depends_on: dict[str, Dependency] = Field(default_factory=dict)
     healthcheck: Healthcheck | None = None
     deploy: Deploy | None = None
-    restart: str | None = None
+    restart: RestartPolicy = None
     secrets: list[FileMount] = Field(default_factory=list)
     configs: list[FileMount] = Field(default_factory=list)
     profiles: list[str] = Field(default_factory=list)
@@ -226,7 +248,7 @@ class Service(_Model):
     sysctls: dict[str, str] = Field(default_factory=dict)
     mem_limit: ByteSize = None
     mem_reservation: ByteSize = None
-    cpus: float | None = None
+    cpus: Cpus = None
     scale: int | None = Field(default=None, ge=0)
     pull_policy: str | None = None
     post_start: list[ServiceHook] = Field(default_factory=list)

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
@@ -16,6 +17,8 @@ _BYTE_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
 def parse_duration(value: str | int | float) -> float:
     """Seconds in a Go duration (`1m30s`, `500ms`); a bare number counts as seconds."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"invalid duration: '{value}' (use forms like 30s, 1m30s, 500ms)")
         return float(value)
     text = str(value).strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
@@ -27,12 +30,15 @@ def parse_duration(value: str | int | float) -> float:
 
 
 def parse_bytes(value: str | int | float) -> int:
-    """Bytes in a Docker size; `512M` is 512 MiB, as Docker reads it."""
+    """Bytes in a Docker size; `512M` is 512 MiB, as Docker reads it (negative, infinite or
+    NaN sizes are refused with the reference's wording: "invalid size: '-1'")."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"invalid size: '{value}'")
         return int(value)
     match = _BYTES.match(str(value))
     if not match:
-        raise ValueError(f"'{value}' is not a byte size (use forms like 512m, 1g, 2048)")
+        raise ValueError(f"invalid size: '{value}' (use forms like 512m, 1g, 2048)")
     return int(float(match.group(1)) * 1024 ** _BYTE_POWERS[match.group(2).lower()])
 
 

@@ -16,17 +16,18 @@ from typing import Any
 import yaml
 
 from ..errors import ComposeError
+from ..limits import COLLECTION_ITEMS
+from ..limits import YAML_DEPTH as MAX_DEPTH
+from ..limits import YAML_EXPANDED_VALUES as MAX_EXPANDED_NODES
+from ..limits import YAML_INPUT_BYTES as MAX_INPUT_BYTES
 
 try:  # libyaml when present: several times faster on big files
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the pyyaml build
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
 
-MAX_EXPANDED_NODES = 5_000_000
 ALIAS_EXPANSION_FLOOR = 100_000  # below this, aliases may expand freely
 ALIAS_EXPANSION_RATIO = 20  # above the floor: expanded values per written value
-MAX_DEPTH = 200
-MAX_INPUT_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Override:
 def _too_deep(line: int | None = None, file: str | None = None) -> ComposeError:
     return ComposeError(f"nesting deeper than {MAX_DEPTH} levels", file=file, line=line,
                         hint="flatten the document; Compose files are never this deep")
+
+
+def _too_many(node: yaml.Node, what: str) -> ComposeError:
+    return ComposeError(f"a {what} with more than {COLLECTION_ITEMS:,} entries", line=node.start_mark.line + 1,
+                        hint="split the project; no real compose file comes near this")
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
@@ -126,9 +132,16 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         finally:
             self.depth -= 1
 
+    def construct_sequence(self, node: yaml.Node, deep: bool = False) -> list:
+        if isinstance(node, yaml.SequenceNode) and len(node.value) > COLLECTION_ITEMS:
+            raise _too_many(node, "list")
+        return super().construct_sequence(node, deep=deep)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep=True)  # PyYAML's error
+        if len(node.value) > COLLECTION_ITEMS:
+            raise _too_many(node, "mapping")
         seen: dict[Any, int] = {}
         special = False
         for key_node, _ in node.value:

@@ -1,0 +1,62 @@
+"""Every cap on what compose2k8s reads and builds, in one place.
+
+An input over a cap is refused (exit 2) with a message that names the cap; none is near
+what a real project needs. The README's "Security model" lists them (a test keeps the two
+in step).
+"""
+from __future__ import annotations
+
+MIB = 1024 * 1024
+
+COMPOSE_FILE_BYTES = 4 * MIB
+"""A compose file (or an `extends`/`include` file): real ones are under 200 KiB; a
+10,000-service stack is 3.5 MiB."""
+
+SERVICES = 10_000
+"""Services in a project (after `include` and `extends`)."""
+
+COLLECTION_ITEMS = 10_000
+"""Entries of any one YAML list or mapping (checked before it is built)."""
+
+YAML_DEPTH = 200
+"""Nesting of YAML lists and mappings."""
+
+YAML_EXPANDED_VALUES = 5_000_000
+"""Values a document expands to through YAML aliases (an alias bomb is refused in ms)."""
+
+YAML_INPUT_BYTES = 32 * MIB
+"""Any YAML text parsed (manifests given to `diff` included)."""
+
+INTERPOLATION_DEPTH = 50
+"""Nesting of `${A:-${B:-…}}` defaults."""
+
+EXTENDS_DEPTH = 64
+"""Length of an `extends` chain."""
+
+INCLUDE_DEPTH = 32
+"""Nesting of `include:` files."""
+
+PORTS_PER_SERVICE = 5_000
+"""Container ports of one service once ranges are expanded ("1-65535:1-65535" is refused)."""
+
+ENV_FILE_BYTES = MIB
+"""A `.env`, `--env-file`, `env_file` or `label_file`: its values land in a ConfigMap or a
+Secret, which hold 1 MiB."""
+
+PROJECT_FILE_BYTES = MIB
+"""A secret or config `file:`, or a bind-mounted file: it becomes one ConfigMap or Secret."""
+
+OPTIONS_FILE_BYTES = MIB
+"""`compose2k8s.yaml` and `.sops.yaml`."""
+
+FOLDER_FILES = 1_000
+"""Regular files read from one folder (a config folder turned into a ConfigMap)."""
+
+FOLDER_BYTES = MIB
+"""Bytes read from one folder, all files together (a ConfigMap holds 1 MiB)."""
+
+OBJECT_DATA_BYTES = MIB
+"""Data of one ConfigMap or Secret (what Kubernetes stores)."""
+
+TABLE = {name: value for name, value in globals().items() if name.isupper() and name != "MIB"}
+"""Every cap by name, for the documentation test."""

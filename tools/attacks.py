@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +90,10 @@ def _cases() -> list[Attack]:
         Attack("secret-file-number", "services:\n  web: {image: nginx, secrets: [s]}\nsecrets:\n  s: {file: 42}\n",
                "secrets.s.file"),
         Attack("file-name-300", web + f"    env_file: {'a' * 300}.env\n", "env_file"),
-        Attack("env-value-5mb", web + f"    environment: {{BIG: '{'x' * 5_000_000}'}}\n", "1 MiB"),
+        Attack("env-value-5mb", web + f"    environment: {{BIG: '{'x' * 5_000_000}'}}\n", "larger than"),
+        Attack("env-value-over-configmap", web + f"    environment: {{BIG: '{'x' * 1_500_000}'}}\n", "1 MiB"),
+        Attack("env-files-over-configmap", web + "    env_file: [a.env, b.env]\n", "1 MiB",
+               files={"project/a.env": "A=" + "x" * 900_000 + "\n", "project/b.env": "B=" + "y" * 900_000 + "\n"}),
         Attack("service-dot-dot", "services:\n  '..': {image: nginx}\n", "service name"),
     ]
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..errors import ComposeError
 from ..limits import PORTS_PER_SERVICE
+from ..mappings import read_table
+from .units import parse_bytes
 from .yamlio import Override, Reset
 
 _PORT = re.compile(
@@ -276,7 +278,7 @@ def _file_mounts(value: Any) -> list[dict[str, Any]]:
     for item in value or []:
         if isinstance(item, str):
             out.append({"source": item})
-        elif isinstance(item, dict) and item.get("source"):
+        elif isinstance(item, dict) and item.get("source") and isinstance(item["source"], str):
             out.append(dict(item))
         else:
             raise ValueError(f"entry {item!r} is neither a name nor a mapping with source:")
@@ -291,10 +293,63 @@ def _mapping(value: Any) -> dict:
     return value
 
 
+def _networks(value: Any) -> dict[str, Any]:
+    """networks: a list of names, or a mapping of name → settings (or nothing)."""
+    if isinstance(value, list):
+        return {str(n): None for n in value}
+    for name, spec in _mapping(value).items():
+        if spec is not None and not isinstance(spec, dict):
+            raise ValueError(f"networks.{name} must be a mapping or empty, not {type(spec).__name__}")
+        if spec and spec.get("aliases") is not None and not isinstance(spec["aliases"], list):
+            raise ValueError(f"networks.{name}.aliases must be a list")
+    return value
+
+
+def _tmpfs(value: Any, key: str) -> list[str]:
+    """tmpfs entries ("/run:size=64m,mode=1777"); their sizes are checked."""
+    entries = _string_list(value)
+    for entry in entries:
+        size = re.search(r"size=([^,]*)", entry.partition(":")[2])
+        if size:
+            try:
+                parse_bytes(size.group(1))
+            except ValueError as exc:
+                raise _bad(f"tmpfs '{entry}': {exc}", key, "write size=64m (or bytes)") from None
+    return entries
+
+
+def _list(value: Any) -> list[str]:
+    """A list of strings (numbers written as text)."""
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list, not {type(value).__name__}")
+    return [str(v) for v in value]
+
+
 def _string_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+_YAML_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "number": (int, float), "integer": (int,), "boolean": (bool,), "list": (list,),
+    "mapping": (dict,)}
+
+
+def _check_types(svc: dict[str, Any], key: str) -> None:
+    """Each key's value has a type the Compose specification allows (mappings/compose-key-types.yaml);
+    the reference's wording: "services.web.runtime must be a string"."""
+    allowed = read_table("compose-key-types")["service"]
+    for field, value in svc.items():
+        kinds = allowed.get(field)
+        value = value.value if isinstance(value, (Reset, Override)) else value
+        if kinds is None or value is None:
+            continue
+        if not any(isinstance(value, _YAML_TYPES[k]) and not (isinstance(value, bool) and k in ("number", "integer"))
+                   for k in kinds):
+            article = "an" if kinds[0][0] in "aeiou" else "a"
+            raise _bad(f"must be {article} {' or '.join(kinds)}", f"{key}.{field}",
+                       f"see the Compose specification for the forms {field} takes")
 
 
 def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
@@ -304,6 +359,7 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         raw = {}
     if not isinstance(raw, dict):
         raise _bad(f"service must be a mapping, not {type(raw).__name__}", key, "indent its keys under it")
+    _check_types(raw, key)
     svc = dict(raw)
     transforms = {
         "ports": lambda v: _ports(v, f"{key}.ports"),
@@ -320,12 +376,14 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "secrets": _file_mounts,
         "configs": _file_mounts,
         "expose": lambda v: _expose(v, f"{key}.expose"),
+        "links": _list,
+        "volumes_from": _list,
         "dns": _string_list,
         "dns_search": _string_list,
         "dns_opt": _string_list,
-        "tmpfs": _string_list,
+        "tmpfs": lambda v: _tmpfs(v, f"{key}.tmpfs"),
         "profiles": _string_list,
-        "networks": lambda v: {str(n): None for n in v} if isinstance(v, list) else v,
+        "networks": _networks,
         "extends": lambda v: {"service": v} if isinstance(v, str) else v,
         "build": lambda v: {"context": v} if isinstance(v, str) else v,
         "ulimits": lambda v: {k: ({"soft": u, "hard": u} if isinstance(u, int) else u)

@@ -446,7 +446,7 @@ def _check_files(data: dict) -> None:
             if file is not None and not isinstance(file, str):
                 raise ComposeError("must be a string", key=f"{section}.{name}.file",
                                    hint="write file: ./path/to/the/file")
-            if file and not entry.get("external") and not Path(file).exists():
+            if file and not entry.get("external") and not os.path.exists(file):
                 raise ComposeError(f"{section[:-1]} '{name}' points to {file}, which does not exist",
                                    key=f"{section}.{name}.file", hint="create the file or fix the path")
 

@@ -35,7 +35,28 @@ def _restart(value: Any) -> Any:
     return value
 
 
+def _extra_hosts(value: Any) -> Any:
+    """`HOST:IP` / `HOST=IP` entries (the reference's wording for others)."""
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, str) or not any(sep in entry for sep in ":="):
+            raise ValueError(f"invalid additional host, missing IP: {entry}")
+    return value
+
+
+def _restart_policy(value: Any) -> Any:
+    """deploy.restart_policy: a mapping whose condition is none, on-failure or any."""
+    if value is None:
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("restart_policy must be a mapping")
+    condition = value.get("condition")
+    if condition is not None and condition not in ("none", "on-failure", "any"):
+        raise ValueError(f"invalid restart_policy condition '{condition}': use none, on-failure or any")
+    return value
+
+
 MAX_CPUS = 100_000
+INT32 = 2**31 - 1  # replicas, retries: Kubernetes counts in int32
 RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
 Duration = Annotated[float | None, _optional(parse_duration)]  # seconds, from "1m30s"
 Cpus = Annotated[float | None, _optional(_cpus)]
@@ -104,7 +125,7 @@ class Healthcheck(_Model):
     timeout: Duration = None
     start_period: Duration = None
     start_interval: Duration = None
-    retries: int | None = None
+    retries: int | None = Field(default=None, ge=0, le=INT32)
     disable: bool = False
 
 
@@ -157,9 +178,9 @@ class Resources(_Strict):
 
 class Deploy(_Model):
     mode: str = "replicated"
-    replicas: int | None = Field(default=None, ge=0)
+    replicas: int | None = Field(default=None, ge=0, le=INT32)
     resources: Resources | None = None
-    restart_policy: dict[str, Any] | None = None
+    restart_policy: Annotated[dict[str, Any] | None, BeforeValidator(_restart_policy)] = None
     labels: dict[str, str] | None = None
 
     @field_validator("labels", mode="before")
@@ -167,6 +188,21 @@ class Deploy(_Model):
     def _labels(cls, value: Any) -> Any:
         from .canonical import key_values
         return key_values(value, "deploy.labels", "")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shapes(cls, data: Any) -> Any:
+        """The untyped parts the passes read: placement's lists, update_config a mapping."""
+        if isinstance(data, dict):
+            placement = data.get("placement")
+            if placement is not None and not isinstance(placement, dict):
+                raise ValueError("placement must be a mapping")
+            for key in ("constraints", "preferences"):
+                if (placement or {}).get(key) is not None and not isinstance(placement[key], list):
+                    raise ValueError(f"placement.{key} must be a list")
+            if data.get("update_config") is not None and not isinstance(data["update_config"], dict):
+                raise ValueError("update_config must be a mapping")
+        return data
 
 
 class ServiceHook(_Strict):
@@ -239,7 +275,7 @@ class Service(_Model):
     cap_drop: list[str] = Field(default_factory=list)
     security_opt: list[str] = Field(default_factory=list)
     tmpfs: list[str] = Field(default_factory=list)
-    extra_hosts: list[str] | dict[str, Any] = Field(default_factory=list)
+    extra_hosts: Annotated[list[str] | dict[str, Any], BeforeValidator(_extra_hosts)] = Field(default_factory=list)
     stop_grace_period: Duration = None
     init: bool | None = None
     tty: bool = False
@@ -249,7 +285,7 @@ class Service(_Model):
     mem_limit: ByteSize = None
     mem_reservation: ByteSize = None
     cpus: Cpus = None
-    scale: int | None = Field(default=None, ge=0)
+    scale: int | None = Field(default=None, ge=0, le=INT32)
     pull_policy: str | None = None
     post_start: list[ServiceHook] = Field(default_factory=list)
     pre_stop: list[ServiceHook] = Field(default_factory=list)

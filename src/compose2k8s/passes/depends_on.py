@@ -67,8 +67,12 @@ def _retarget_urls(text: str, host: str, ports: set[int]) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    """shlex.split, once per distinct healthcheck (stacks repeat the same few)."""
-    return tuple(shlex.split(text))
+    """shlex.split, once per distinct healthcheck (stacks repeat the same few); unbalanced
+    quotes split on spaces."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return tuple(text.split())
 
 
 def _healthy(dep: Workload, host: str) -> tuple[dict[str, Any], str] | None:

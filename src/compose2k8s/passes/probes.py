@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..compose.model import Healthcheck
+from ..errors import ComposeError
 from ..ir.model import Plan, Workload
 from ..options import HttpProbe
 from .healthcheck import classify, rules
@@ -45,13 +48,30 @@ def _startup(handler: dict[str, Any], check: Healthcheck) -> dict[str, Any] | No
             "failureThreshold": max(1, math.ceil(check.start_period / period))}
 
 
-def _kompose_check(labels: dict[str, str], prefix: str) -> Healthcheck | None:
+def _label_error(service: str, label: str, problem: str) -> ComposeError:
+    return ComposeError(f"label {label}: {problem}", key=f"services.{service}.labels",
+                        hint="fix the label's value (see Kompose's healthcheck labels)")
+
+
+def _kompose_check(service: str, labels: dict[str, str], prefix: str) -> Healthcheck | None:
     test = labels.get(prefix + "test")
     if not test:
         return None
-    return Healthcheck(test=["CMD-SHELL", test], interval=labels.get(prefix + "interval"),
-                       timeout=labels.get(prefix + "timeout"), retries=labels.get(prefix + "retries"),
-                       start_period=labels.get(prefix + "start_period"))
+    try:
+        return Healthcheck(test=["CMD-SHELL", test], interval=labels.get(prefix + "interval"),
+                           timeout=labels.get(prefix + "timeout"), retries=labels.get(prefix + "retries"),
+                           start_period=labels.get(prefix + "start_period"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        label = prefix + ".".join(str(p) for p in first["loc"])
+        raise _label_error(service, label, first["msg"].removeprefix("Value error, ")) from None
+
+
+def _label_port(service: str, labels: dict[str, str], label: str, default: int) -> int:
+    value = str(labels.get(label, default))
+    if not value.isdigit() or not 0 < int(value) <= 65535:
+        raise _label_error(service, label, f"'{value}' is not a port (1-65535)")
+    return int(value)
 
 
 def _http_override(probe: HttpProbe, w: Workload, base: dict[str, Any] | None) -> dict[str, Any]:
@@ -74,8 +94,9 @@ def _from_healthcheck(plan: Plan, w: Workload) -> None:
             check.disable or (check.test and check.test[0] == "NONE"))):
         plan.trace(svc.name, "healthcheck", f"{w.kind} {w.name}: disabled, no probes")
         return
-    liveness_check = _kompose_check(labels, KOMPOSE + "liveness.") or (check if check and check.test else None)
-    readiness_check = _kompose_check(labels, KOMPOSE + "readiness.") or liveness_check
+    liveness_check = _kompose_check(svc.name, labels, KOMPOSE + "liveness.") or (
+        check if check and check.test else None)
+    readiness_check = _kompose_check(svc.name, labels, KOMPOSE + "readiness.") or liveness_check
     if liveness_check:
         handler = _handler(liveness_check.test)
         w.container["livenessProbe"] = {**handler, **_timing(liveness_check)}
@@ -88,11 +109,12 @@ def _from_healthcheck(plan: Plan, w: Workload) -> None:
         w.container["readinessProbe"] = {**_handler(readiness_check.test), **_timing(readiness_check)}
     http_path = labels.get(KOMPOSE + "liveness.http_get_path")
     if http_path:
-        port = int(labels.get(KOMPOSE + "liveness.http_get_port", w.ports[0].port if w.ports else 80))
+        port = _label_port(svc.name, labels, KOMPOSE + "liveness.http_get_port", w.ports[0].port if w.ports else 80)
         w.container["livenessProbe"] = {"httpGet": {"path": http_path, "port": port}, "periodSeconds": 10}
     tcp_port = labels.get(KOMPOSE + "liveness.tcp_port")
     if tcp_port:
-        w.container["livenessProbe"] = {"tcpSocket": {"port": int(tcp_port)}, "periodSeconds": 10}
+        w.container["livenessProbe"] = {"tcpSocket": {"port": _label_port(svc.name, labels, KOMPOSE + "liveness.tcp_port",
+                                                                          0)}, "periodSeconds": 10}
 
 
 def run(plan: Plan) -> Plan:

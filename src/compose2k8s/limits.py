@@ -1,8 +1,8 @@
 """Every cap on what compose2k8s reads and builds, in one place.
 
 An input over a cap is refused (exit 2) with a message that names the cap; none is near
-what a real project needs. The README's "Security model" lists them (a test keeps the two
-in step).
+what a real project needs. The README's "Security model" table is generated from this
+module (`python -m tools.docs README.md`; a test keeps the two in step).
 """
 from __future__ import annotations
 
@@ -57,6 +57,3 @@ FOLDER_BYTES = MIB
 
 OBJECT_DATA_BYTES = MIB
 """Data of one ConfigMap or Secret (what Kubernetes stores)."""
-
-TABLE = {name: value for name, value in globals().items() if name.isupper() and name != "MIB"}
-"""Every cap by name, for the documentation test."""

@@ -355,4 +355,4 @@ def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:
     else:
         plan.warn(svc, "volumes", "host-path-dropped",
                   f"host path {mount.source} → {mount.target} is not mapped: pods do not see the node's files",
-                  "allow hostPath explicitly with allow_host_path in compose2k8s.yaml if you must")
+                  "allow hostPath explicitly with --allow-host-path if you must")

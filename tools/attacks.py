@@ -7,12 +7,14 @@ reports their time and peak memory.
 Each attack folder holds `project/` (the compose project, `project/compose.yaml` unless the
 attack says otherwise) and `outside/` (files beside the project that must never be read).
 
-    python -m tools.attacks DIR   # writes every attack under DIR and prints its command
+    python -m tools.attacks DIR [NAME…]   # writes attacks under DIR/NAME, prints {name: arguments} as JSON
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,7 @@ class Attack:
     """One hostile input and what must happen to it."""
 
     name: str
-    compose: str  # project/compose.yaml
+    compose: str | Callable[[], str]  # project/compose.yaml (big ones made when written)
     expect: str  # a fragment of the message (refused) or of the summary (converted)
     files: dict[str, str] = field(default_factory=dict)  # more files, relative to the attack folder
     links: dict[str, str] = field(default_factory=dict)  # symlink (relative to the folder) → target
@@ -43,6 +45,20 @@ def _nested_defaults(depth: int) -> str:
 def _services(count: int) -> str:
     return "services:\n" + "".join(f"  s{i:06d}: {{image: 'registry.example.com/team/app:1.0.{i}'}}\n"
                                    for i in range(count))
+
+
+def _small_services(size: int) -> str:
+    """As many one-line services as fit in `size` bytes."""
+    lines, total = ["services:\n"], 10
+    while total < size - 40:
+        lines.append(f"  s{len(lines)}: {{image: a}}\n")
+        total += len(lines[-1])
+    return "".join(lines)
+
+
+def _fanout(count: int, body: str, head: str = "") -> str:
+    """`count` services sharing `body` (amplification: a small input used many times)."""
+    return head + "services:\n" + "".join(f"  s{i}: {{image: a, {body}}}\n" for i in range(count))
 
 
 def _cases() -> list[Attack]:
@@ -78,7 +94,7 @@ def _cases() -> list[Attack]:
         Attack("interpolated-value-in-message", web + "    mem_limit: ${DB_PASSWORD}\n", "DB_PASSWORD",
                files={"project/.env": f"DB_PASSWORD={SECRET}\n"}),
         Attack("port-range-full", web + "    ports: ['1-65535:1-65535']\n", "ports"),
-        Attack("many-services", _services(438_000), "larger than"),
+        Attack("many-services", lambda: _services(438_000), "larger than"),
         Attack("nested-interpolation", web + f"    environment: {{A: '{_nested_defaults(5000)}'}}\n",
                "nest deeper than"),
         Attack("cpus-inf", web + "    cpus: .inf\n", "cpus"),
@@ -90,11 +106,30 @@ def _cases() -> list[Attack]:
         Attack("secret-file-number", "services:\n  web: {image: nginx, secrets: [s]}\nsecrets:\n  s: {file: 42}\n",
                "secrets.s.file"),
         Attack("file-name-300", web + f"    env_file: {'a' * 300}.env\n", "env_file"),
-        Attack("env-value-5mb", web + f"    environment: {{BIG: '{'x' * 5_000_000}'}}\n", "larger than"),
-        Attack("env-value-over-configmap", web + f"    environment: {{BIG: '{'x' * 1_500_000}'}}\n", "1 MiB"),
+        Attack("env-value-5mb", lambda: web + f"    environment: {{BIG: '{'x' * 5_000_000}'}}\n", "larger than"),
+        Attack("env-value-over-configmap", lambda: web + f"    environment: {{BIG: '{'x' * 1_500_000}'}}\n",
+               "1 MiB"),
         Attack("env-files-over-configmap", web + "    env_file: [a.env, b.env]\n", "1 MiB",
                files={"project/a.env": "A=" + "x" * 900_000 + "\n", "project/b.env": "B=" + "y" * 900_000 + "\n"}),
         Attack("service-dot-dot", "services:\n  '..': {image: nginx}\n", "service name"),
+        # within every size cap, but multiplying: each must still be refused (or converted) fast
+        Attack("max-size-of-tiny-services", lambda: _small_services(2 * 1024 * 1024), "more than 10,000 entries"),
+        Attack("alias-long-string-fanout", lambda: _fanout(2000, "environment: {A: *big}",
+                                                            "x-big: &big '" + "x" * 500_000 + "'\n"), "alias"),
+        Attack("merge-key-fanout", lambda: _fanout(1000, "environment: {<<: *env}", "x-env: &env {" + ", ".join(
+            f"V{i}: v" for i in range(5000)) + "}\n"), "alias"),
+        Attack("interpolation-fanout", lambda: _fanout(2000, "environment: {X: $BIG}"), "produce more than",
+               files={"project/.env": "BIG=" + "x" * 1_000_000 + "\n"}),
+        Attack("extends-fanout", lambda: _fanout(2000, "extends: base").replace(
+            "services:\n", "services:\n  base: {image: a, environment: {" + ", ".join(
+                f"V{i}: v" for i in range(5000)) + "}}\n", 1), "through extends"),
+        Attack("mounted-file-fanout", lambda: _fanout(2000, "volumes: ['./big.conf:/etc/big.conf:ro']"),
+               "counted at each use", files={"project/big.conf": "x" * 1_000_000}),
+        Attack("env-file-fanout", lambda: _fanout(2000, "env_file: big.env"), "counted at each use",
+               files={"project/big.env": "BIG=" + "x" * 1_000_000 + "\n"}),
+        Attack("include-same-file-repeated", "include: [" + ", ".join(["inc.yaml"] * 5000) + "]\n",
+               "files written", exit_code=0,
+               files={"project/inc.yaml": "# padding\n" * 150_000 + "services: {web: {image: nginx}}\n"}),
     ]
 
 
@@ -106,7 +141,7 @@ def build(attack: Attack, folder: Path) -> list[str]:
     project = folder / "project"
     project.mkdir(parents=True, exist_ok=True)
     (folder / "outside").mkdir(exist_ok=True)
-    (project / "compose.yaml").write_text(attack.compose)
+    (project / "compose.yaml").write_text(attack.compose() if callable(attack.compose) else attack.compose)
     for rel, text in attack.files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(text)
@@ -120,8 +155,7 @@ def build(attack: Attack, folder: Path) -> list[str]:
 
 def main(argv: list[str]) -> None:
     root = Path(argv[0])
-    for name, attack in ATTACKS.items():
-        print(name, " ".join(build(attack, root / name)))
+    print(json.dumps({name: build(ATTACKS[name], root / name) for name in argv[1:] or ATTACKS}))
 
 
 if __name__ == "__main__":

@@ -137,12 +137,17 @@ def _recipients(plan: Any, found: Any) -> Any:
 
 
 def _check_sizes(plan: Any) -> None:
-    """Kubernetes stores at most 1 MiB of data in a ConfigMap or Secret: refuse more."""
-    from .limits import OBJECT_DATA_BYTES
+    """Kubernetes stores at most 1 MiB of data in a ConfigMap or Secret: refuse more, and more
+    than TREE_DATA_BYTES in all."""
+    from .limits import OBJECT_DATA_BYTES, TREE_DATA_BYTES
     sizes = [(obj["kind"], obj["metadata"]["name"], {k: len(v) for k, v in {**obj.get("data", {}),
                                                                           **obj.get("binaryData", {})}.items()})
              for _, obj in plan.objects if obj.get("kind") == "ConfigMap"]
     sizes += [("Secret", s.name, {k: len(v) for k, v in s.data.items()}) for s in plan.secrets]
+    total = sum(sum(keys.values()) for _, _, keys in sizes)
+    if total > TREE_DATA_BYTES:
+        raise ComposeError(f"the ConfigMaps and Secrets would hold {total:,} bytes in all, more than "
+                           f"{TREE_DATA_BYTES:,}", hint="mount shared or big files from a volume, not once per service")
     for kind, name, keys in sizes:
         if sum(keys.values()) > OBJECT_DATA_BYTES:
             biggest = max(keys, key=keys.get)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 MIB = 1024 * 1024
 
-COMPOSE_FILE_BYTES = 4 * MIB
+COMPOSE_FILE_BYTES = 2 * MIB
 """A compose file (or an `extends`/`include` file): real ones are under 200 KiB; a
-10,000-service stack is 3.5 MiB."""
+5,000-service stack is 1.7 MiB. (At 2 MiB, a file of the smallest possible services is
+refused in about a second and 200 MB; more services come through `include`.)"""
 
 SERVICES = 10_000
 """Services in a project (after `include` and `extends`)."""
@@ -22,7 +23,9 @@ YAML_DEPTH = 200
 """Nesting of YAML lists and mappings."""
 
 YAML_EXPANDED_VALUES = 5_000_000
-"""Values a document expands to through YAML aliases (an alias bomb is refused in ms)."""
+"""Values a document expands to through YAML aliases, a long string counting once per 64
+characters (an alias bomb is refused in ms); aliases may also not multiply a document's size
+by more than 20 beyond 100,000 values."""
 
 YAML_INPUT_BYTES = 32 * MIB
 """Any YAML text parsed (manifests given to `diff` included)."""
@@ -30,8 +33,16 @@ YAML_INPUT_BYTES = 32 * MIB
 INTERPOLATION_DEPTH = 50
 """Nesting of `${A:-${B:-…}}` defaults."""
 
+INTERPOLATED_BYTES = 8 * MIB
+"""Text of the values `${…}` expressions produce in one project (a long variable used in many
+places multiplies)."""
+
 EXTENDS_DEPTH = 64
 """Length of an `extends` chain."""
+
+EXTENDED_ENTRIES = 200_000
+"""List and mapping entries the services get through `extends` (many services extending
+one big service multiply)."""
 
 INCLUDE_DEPTH = 32
 """Nesting of `include:` files."""
@@ -55,5 +66,12 @@ FOLDER_FILES = 1_000
 FOLDER_BYTES = MIB
 """Bytes read from one folder, all files together (a ConfigMap holds 1 MiB)."""
 
+RUN_FILE_BYTES = 32 * MIB
+"""Bytes of the project's files used in one run, every use counted (one file mounted by
+many services multiplies)."""
+
 OBJECT_DATA_BYTES = MIB
 """Data of one ConfigMap or Secret (what Kubernetes stores)."""
+
+TREE_DATA_BYTES = 64 * MIB
+"""Data of all ConfigMaps and Secrets of the tree together."""

@@ -9,7 +9,9 @@ through `ProjectFiles`, which:
   named themselves (`--env-file`) are read wherever they are;
 - refuses anything but a regular file without opening it (a FIFO would hang the run, a
   device may act on being opened), and checks again on the open descriptor;
-- reads at most cap + 1 bytes: a file's reported size is not trusted (/dev/zero says 0).
+- reads at most cap + 1 bytes: a file's reported size is not trusted (/dev/zero says 0);
+- reads each file once per run and counts every use against RUN_FILE_BYTES (one file
+  mounted by thousands of services would otherwise multiply).
 
 Its refusals name the path, never the content.
 
@@ -26,7 +28,6 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -67,6 +68,14 @@ class FolderFiles:
     skipped: tuple[str, ...] = ()
 
 
+@dataclass
+class _Ledger:
+    """One run's reads: each file's bytes (read once) and the bytes used so far."""
+
+    read: dict[Path, bytes] = field(default_factory=dict)
+    used: int = 0
+
+
 @dataclass(frozen=True)
 class ProjectFiles:
     """Confined, bounded reading under the project folder(s) `roots`."""
@@ -74,6 +83,7 @@ class ProjectFiles:
     roots: tuple[Path, ...]
     allow_outside: bool = False
     trusted: frozenset[Path] = field(default_factory=frozenset)
+    ledger: _Ledger = field(default_factory=_Ledger, compare=False)
 
     @classmethod
     def at(cls, root: str | Path, allow_outside: bool = False, trusted: Iterable[str | Path] = ()) -> ProjectFiles:
@@ -112,12 +122,23 @@ class ProjectFiles:
                    what: str = "file") -> bytes:
         """The bytes of the regular file `path`, confined and at most `cap` long."""
         real = self.resolve(path, key, what)
-        data = _read_regular(real, cap, path, key, what)
+        data = self.ledger.read.get(real)
+        if data is None:
+            data = _read_regular(real, cap, path, key, what)
         if len(data) > cap:
             raise ComposeError(f"{what} {path} is larger than {cap:,} bytes", key=key,
                                hint="a ConfigMap or Secret holds at most 1 MiB: mount big files from a volume"
                                if cap <= limits.MIB else "split it into smaller files")
+        self.ledger.read[real] = data
+        self._use(len(data), path, key, what)
         return data
+
+    def _use(self, size: int, path: str | Path, key: str | None, what: str) -> None:
+        self.ledger.used += size
+        if self.ledger.used > limits.RUN_FILE_BYTES:
+            raise ComposeError(f"the project's files, counted at each use, add up to more than "
+                               f"{limits.RUN_FILE_BYTES:,} bytes (at {what} {path})", key=key,
+                               hint="mount big or shared files from a volume, not once per service")
 
     def read_text(self, path: str | Path, key: str | None = None, cap: int = limits.PROJECT_FILE_BYTES,
                   what: str = "file") -> str:
@@ -165,18 +186,13 @@ class ProjectFiles:
                                            hint="mount a folder this big from a volume, not a ConfigMap")
                     files[rel] = _read_regular(entry, max_bytes - total, real / name, key, "file")
                     total += len(files[rel])
+                    self._use(len(files[rel]), real / name, key, "file")
                     if total > max_bytes:
                         raise ComposeError(f"folder {path} holds more than {max_bytes:,} bytes", key=key,
                                            hint="a ConfigMap holds at most 1 MiB: mount big folders from a volume")
                 else:  # a FIFO, socket or device; a dangling link
                     skipped.append(rel)
         return FolderFiles(dict(sorted(files.items())), tuple(sorted(skipped)))
-
-
-@lru_cache(maxsize=8)
-def project_reader(compose_files: tuple[Path, ...], allow_outside: bool) -> ProjectFiles:
-    """The reader passes use: the project is the folders of its compose files."""
-    return ProjectFiles.of_compose_files(compose_files, allow_outside)
 
 
 def _read_regular(real: Path, cap: int, shown: str | Path, key: str | None, what: str) -> bytes:

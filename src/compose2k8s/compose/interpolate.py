@@ -11,14 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InterpolationError
-from ..limits import INTERPOLATION_DEPTH
+from ..limits import INTERPOLATED_BYTES, INTERPOLATION_DEPTH
 
 _NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 _REFERENCE = re.compile(r"\$\{?([_A-Za-z][_A-Za-z0-9]*)")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
-Substituted = dict[str, tuple[tuple[str, ...], str]]
-"""Where interpolation changed a value: {dotted key: (variables named, value)}, so error
-messages can name the variables instead of printing what they hold."""
+class Substituted(dict):
+    """Where interpolation changed a value: {dotted key: (variables named, value)}, so error
+    messages can name the variables instead of printing what they hold; `total` counts the
+    characters produced (bounded by INTERPOLATED_BYTES)."""
+
+    total = 0
 
 
 def _braced(text: str, start: int, env: Mapping[str, str], depth: int) -> tuple[str, int]:
@@ -116,6 +119,10 @@ def interpolate(value: Any, env: Mapping[str, str], path: tuple[str, ...] = (),
             raise
         if substituted is not None and result != value:
             substituted[".".join(path)] = (tuple(dict.fromkeys(_REFERENCE.findall(value))), result)
+            substituted.total += len(result)
+            if substituted.total > INTERPOLATED_BYTES:
+                raise InterpolationError(f"${{...}} expressions produce more than {INTERPOLATED_BYTES:,} characters",
+                                         key=".".join(path), hint="a long variable is used in too many places")
         return result
     if isinstance(value, dict):  # strings without `$` are most values: kept without a call
         return {k: (v if (v.__class__ is str and "$" not in v) or (not path and isinstance(k, str)

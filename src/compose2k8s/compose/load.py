@@ -52,12 +52,23 @@ class LoadOptions:
 
 
 @dataclass
+class _Shared:
+    """What one load keeps across its files: files `extends` read (each parsed once), files
+    included (each once), and the entries services got through `extends` (bounded)."""
+
+    extends_files: dict[str, dict] = field(default_factory=dict)
+    included: set[str] = field(default_factory=set)
+    extended_entries: int = 0
+
+
+@dataclass
 class _Context:
     env: dict[str, str]
     files: ProjectFiles
     texts: dict[str, str] = field(default_factory=dict)
     loading: tuple[str, ...] = ()
-    substituted: Substituted = field(default_factory=dict)
+    substituted: Substituted = field(default_factory=Substituted)
+    shared: _Shared = field(default_factory=lambda: _Shared())
 
     def read(self, path: Path, key: str | None = None) -> Any:
         """Read, parse and merge the documents of one file (cached text for error lines)."""
@@ -206,8 +217,11 @@ def _add_included(data: dict, entry: dict, ctx: _Context, file: str) -> None:
     base = entry.get("project_directory") or first.parent
     env_paths = entry.get("env_file") or [base / ".env"]
     env = _environment(ctx.env, env_paths, ctx.files, explicit=bool(entry.get("env_file")))
+    if str(first) in ctx.shared.included:
+        return  # the same file again: merging it twice changes nothing
+    ctx.shared.included.add(str(first))
     sub = _Context(env=env, files=ctx.files, texts=ctx.texts, loading=ctx.loading + (str(first),),
-                   substituted=ctx.substituted)
+                   substituted=ctx.substituted, shared=ctx.shared)
     merged: dict = {}
     for path in entry["path"]:
         loaded = _load_file(path, base, sub, key="include")
@@ -249,19 +263,32 @@ def _extended(name: str, services: dict, path: Path, ctx: _Context,
     other = spec.get("file")
     if other:
         other_path = Path(other)
-        raw = ctx.read(other_path, f"services.{name}.extends.file")
-        try:
-            raw = interpolate(raw, ctx.env, substituted=ctx.substituted)
-            other_services = _canonical_file(raw, other_path.parent, str(other_path))["services"]
-        except ComposeError as exc:
-            raise _locate_error(exc, ctx, [str(other_path)]) from None
+        other_services = _extends_file(other_path, ctx, f"services.{name}.extends.file")
         base_service = _extended(spec["service"], other_services, other_path, ctx, chain + (ident,), cache)
     else:
         base_service = _extended(spec["service"], services, path, ctx, chain + (ident,), cache)
     own = {k: v for k, v in svc.items() if k != "extends"}
     result = merge({k: v for k, v in base_service.items() if k != "extends"}, own, ("services", name))
+    ctx.shared.extended_entries += sum(len(v) for v in result.values() if isinstance(v, (dict, list)))
+    if ctx.shared.extended_entries > limits.EXTENDED_ENTRIES:
+        raise ComposeError(f"services get more than {limits.EXTENDED_ENTRIES:,} entries through extends",
+                           key=f"services.{name}.extends", hint="extend smaller services, or fewer times")
     cache[ident] = result
     return result
+
+
+def _extends_file(path: Path, ctx: _Context, key: str) -> dict:
+    """The canonical services of a file `extends` names, read and parsed once per load."""
+    known = ctx.shared.extends_files.get(str(path))
+    if known is None:
+        raw = ctx.read(path, key)
+        try:
+            raw = interpolate(raw, ctx.env, substituted=ctx.substituted)
+            known = _canonical_file(raw, path.parent, str(path))["services"]
+        except ComposeError as exc:
+            raise _locate_error(exc, ctx, [str(path)]) from None
+        ctx.shared.extends_files[str(path)] = known
+    return known
 
 
 def _environment(environ: Mapping[str, str], env_paths: Sequence[Path], files: ProjectFiles,
@@ -404,7 +431,9 @@ def _check_cycles(services: dict) -> None:
 
 
 def _resolve_environment(services: dict, env: Mapping[str, str], files: ProjectFiles) -> None:
-    """env_file contents under `environment`; bare keys filled from the environment."""
+    """env_file contents under `environment`; bare keys filled from the environment. A file
+    several services use is parsed once (and counted at each use by the reader)."""
+    parsed: dict[tuple[Path, str], dict[str, str | None]] = {}
     for name, svc in services.items():
         merged: dict[str, Any] = {}
         for entry in svc.get("env_file") or []:
@@ -415,7 +444,10 @@ def _resolve_environment(services: dict, env: Mapping[str, str], files: ProjectF
                     raise ComposeError(f"env_file {path} not found", key=key,
                                        hint="create it, fix the path, or set required: false")
                 continue
-            values = parse_dotenv(files.read_text(path, key, limits.ENV_FILE_BYTES, "env file"), str(path), env)
+            text = files.read_text(path, key, limits.ENV_FILE_BYTES, "env file")
+            values = parsed.get((path, text))
+            if values is None:
+                values = parsed[(path, text)] = parse_dotenv(text, str(path), env)
             merged.update({k: v if v is not None else env.get(k) for k, v in values.items()})
         for key, value in (svc.get("environment") or {}).items():
             merged[key] = env.get(key) if value is None else value
@@ -528,7 +560,9 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
         _resolve_labels(data["services"], env, files)
         _defaults(data["services"])
         name = _project_name(data, env, working_dir, options.project_name)
-        return _typed(data, name, working_dir, paths, env)
+        project = _typed(data, name, working_dir, paths, env)
+        project._reader = files  # the passes read through the same reader: one budget per run
+        return project
     except ComposeError as exc:
         raise _locate_error(exc, ctx, names) from None
     except ValidationError as exc:

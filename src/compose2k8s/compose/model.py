@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .units import parse_bytes, parse_duration
 
@@ -337,3 +337,12 @@ class ComposeProject(_Model):
     extensions: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict, exclude=True)
     warnings: list[str] = Field(default_factory=list, exclude=True)
+    _reader: Any = PrivateAttr(default=None)
+
+    def reader(self, allow_outside: bool = False) -> Any:
+        """The run's file reader (`project_files.ProjectFiles`, made by the loader, so every
+        read of one conversion is counted together); a new one for a project built by hand."""
+        from ..project_files import ProjectFiles
+        if self._reader is None or self._reader.allow_outside != allow_outside:
+            self._reader = ProjectFiles.of_compose_files(self.files, allow_outside)
+        return self._reader

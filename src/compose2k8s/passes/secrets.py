@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ..ir.model import Plan, SecretData
 from ..names import config_key, dns_label, existing_name
-from ..project_files import project_reader
 
 
 def _value(plan: Plan, name: str) -> bytes | None:
@@ -18,7 +17,7 @@ def _value(plan: Plan, name: str) -> bytes | None:
             plan.warn("", "secrets", "secret-env-unset", f"secret {name} reads ${top.environment}, which is not set",
                       "set it when converting; the Secret gets REPLACE_ME")
         return value.encode() if value is not None else None
-    reader = project_reader(tuple(plan.project.files), plan.options.allow_outside_project)
+    reader = plan.project.reader(plan.options.allow_outside_project)
     return reader.read_bytes(Path(top.file), f"secrets.{name}.file", what="secret file")
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from ..compose.model import Mount
 from ..ir.model import Plan, SecretData, Workload
 from ..names import config_key, dns_label, existing_name
-from ..project_files import project_reader
 from .kube_text import quantity_memory
 from .secret_names import looks_secret_file
 from .volume_drivers import backing_of
@@ -157,7 +156,7 @@ def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
     """Single files → one ConfigMap per service (secret-looking ones → one Secret, mounted at
     the same paths); writable ones copied to an emptyDir."""
     name, secret_name = f"{w.name}-files", f"{w.name}-secret-files"
-    reader = project_reader(tuple(plan.project.files), plan.options.allow_outside_project)
+    reader = plan.project.reader(plan.options.allow_outside_project)
     data: dict[str, str] = {}
     binary: dict[str, str] = {}
     private: dict[str, bytes] = {}
@@ -249,8 +248,8 @@ def _configs(plan: Plan) -> None:
                 elif top.environment:
                     content = plan.project.environment.get(top.environment, "").encode()
                 else:
-                    content = project_reader(tuple(plan.project.files), plan.options.allow_outside_project) \
-                        .read_bytes(Path(top.file), f"configs.{ref.source}.file", what="config file")
+                    reader = plan.project.reader(plan.options.allow_outside_project)
+                    content = reader.read_bytes(Path(top.file), f"configs.{ref.source}.file", what="config file")
                 obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(cm_name)}
                 try:
                     obj["data"] = {key: content.decode("utf-8")}

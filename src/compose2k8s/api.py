@@ -58,7 +58,7 @@ def _path(value: Any, what: str) -> Path:
                        hint="e.g. convert(['docker-compose.yml'])")
 
 
-def compose_paths(files: Files) -> list[Path]:
+def _compose_paths(files: Files) -> list[Path]:
     """The compose files of a library call: one path, or a list of paths (a string is one file,
     never a sequence of characters)."""
     if isinstance(files, (str, os.PathLike)):
@@ -98,7 +98,7 @@ def convert(files: Files, options: ConvertOptions | None = None, *,
     from .passes import run_all
     from .project_options import ProjectOptions
 
-    paths = compose_paths(files)
+    paths = _compose_paths(files)
     options = _checked_options(options)
     target = _path(output, "output") if output is not None else None
     found = ProjectOptions.discover(paths, options)

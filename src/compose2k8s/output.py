@@ -117,18 +117,17 @@ def write_tree(directory: Path, files: dict[str, str], force: bool = False) -> P
                               hint="choose an empty folder, or pass --force to add our files beside yours "
                                    "(yours are never replaced or removed)")
         previous = _listed(directory) if ours else set()
-        data = {rel: text.encode("utf-8") for rel, text in files.items()}
-        changed, missing = _plan(directory, data, previous, ours)
-        stale = sorted(previous - set(data))
-        if not changed and not stale and previous == set(data):
+        changed, missing = _plan(directory, files, previous, ours)
+        stale = sorted(previous - set(files))
+        if not changed and not stale and previous == set(files):
             return directory
         staging, lock = _staging(directory)
-        _write_files(staging, {rel: data[rel] for rel in changed})
+        _write_files(staging, {rel: files[rel] for rel in changed})
         with _signals_deferred():
-            _write_marker(directory, staging, previous | set(data))  # a kill from here on loses nothing of ours
+            _write_marker(directory, staging, previous | set(files))  # a kill from here on loses nothing of ours
             _commit(directory, staging, changed, missing)
             _remove(directory, stale)
-            _write_marker(directory, staging, set(data))
+            _write_marker(directory, staging, set(files))
     except OSError as exc:
         raise OutputError(f"cannot write the tree: {exc.strerror}", file=str(exc.filename or directory),
                           hint="check permissions and free space") from None
@@ -142,7 +141,7 @@ def write_tree(directory: Path, files: dict[str, str], force: bool = False) -> P
     return directory
 
 
-def _plan(directory: Path, data: dict[str, bytes], previous: set[str], ours: bool) -> tuple[list[str], set[str]]:
+def _plan(directory: Path, files: dict[str, str], previous: set[str], ours: bool) -> tuple[list[str], set[str]]:
     """Which files to write (new or changed) and which folders are missing; refuses, before
     anything is written, a user's file or link in the way."""
     base = str(directory)
@@ -152,7 +151,7 @@ def _plan(directory: Path, data: dict[str, bytes], previous: set[str], ours: boo
         raise OutputError(f"{MARKER} is in the way and is not a file compose2k8s wrote",
                           file=os.path.join(base, MARKER), hint="move it away")
     changed = []
-    for rel in sorted(data):
+    for rel in sorted(files):
         folder = os.path.dirname(rel)
         _check_folders(base, folder, checked, missing)
         if folder in missing or any(folder.startswith(m + "/") for m in missing if m):
@@ -169,10 +168,15 @@ def _plan(directory: Path, data: dict[str, bytes], previous: set[str], ours: boo
                               hint="move or rename your file: compose2k8s never replaces files it did not write")
         if stat.S_ISDIR(info.st_mode):
             raise OutputError(f"{rel} is a folder where compose2k8s writes a file", file=path, hint="move it away")
-        if not (stat.S_ISREG(info.st_mode) and info.st_size == len(data[rel]) and _read(path, info.st_size)
-                == data[rel]):
+        if not stat.S_ISREG(info.st_mode) or not _same(path, info.st_size, files[rel]):
             changed.append(rel)
     return changed, missing
+
+
+def _same(path: str, size: int, text: str) -> bool:
+    """The file at `path` (of `size` bytes) holds exactly `text`."""
+    content = text.encode("utf-8")
+    return size == len(content) and _read(path, size) == content
 
 
 def _check_folders(base: str, folder: str, checked: set[str], missing: set[str]) -> None:
@@ -228,7 +232,7 @@ def _remove_abandoned_staging(directory: Path) -> None:
             os.close(handle)
 
 
-def _write_files(staging: Path, data: dict[str, bytes]) -> None:
+def _write_files(staging: Path, data: dict[str, str]) -> None:
     """Write every file into the staging folder, from two threads.
 
     Creating a file is mostly kernel time, which runs in parallel: right after large
@@ -240,11 +244,11 @@ def _write_files(staging: Path, data: dict[str, bytes]) -> None:
     for folder in sorted({os.path.dirname(rel) for rel in data} - {""}):
         os.makedirs(os.path.join(root, folder), exist_ok=True)
 
-    def write_share(share: list[tuple[str, bytes]]) -> None:
-        for rel, content in share:
+    def write_share(share: list[tuple[str, str]]) -> None:
+        for rel, text in share:
             handle = os.open(os.path.join(root, rel), _CREATE, 0o666)
             try:
-                view = memoryview(content)
+                view = memoryview(text.encode("utf-8"))
                 while view:
                     view = view[os.write(handle, view):]
             finally:

@@ -1,8 +1,9 @@
 """The one reader of the files a compose project points at.
 
 Every file the loader or a pass reads (`.env`, `env_file`, `label_file`, `extends.file`,
-`include`, secret and config files, bind-mounted files and folders, Dockerfiles) goes
-through `ProjectFiles`, which:
+`include`, secret and config files, bind-mounted files and folders; Dockerfiles and config
+folders through `try_read_text` and `folder`) goes through `ProjectFiles` (in the passes:
+`plan.project.reader(plan.options.allow_outside_project)`, one per run), which:
 
 - resolves symbolic links, then refuses a path outside the project folder (the folders of
   the compose files the caller named) unless the *caller* allowed it; files the caller

@@ -109,15 +109,13 @@ def convert(files: Files, options: ConvertOptions | None = None, *,
                                               allow_outside_project=opts.allow_outside_project))
     found.embed(project.extensions.get("x-compose2k8s"), str(project.files[0]))
     opts = _previous_tree(found.options(), options, target)
-    plan = lift(project, opts)
-    chosen = _recipients(plan, found)
-    plan = run_all(plan)
+    plan = run_all(lift(project, opts))
     _check_sizes(plan)
+    chosen = _recipients(plan, found) if plan.secrets else None
     files_out, objects = build_tree(plan)
-    encrypted = chosen is not None and bool(plan.secrets)
     return ConvertResult(files=files_out, diagnostics=sorted(set(plan.diagnostics)),
                          traces=sorted(set(plan.traces)), objects=objects, project=project,
-                         recipients=chosen if encrypted else None, output=target)
+                         recipients=chosen, output=target)
 
 
 def _recipients(plan: Any, found: Any) -> Any:

@@ -150,10 +150,8 @@ def audit(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = No
     from .migration_audit import audit as run_audit
     from .options import ConvertOptions
     _choice("--format", fmt, ("md", "json"))
-    given = {"profiles": profile or [], "env_files": env_file or []}
-    if allow_outside_project:
-        given["allow_outside_project"] = True
-    report = run_audit(_files(files, file), ConvertOptions(**given))
+    given = {"profiles": profile, "env_files": env_file, "allow_outside_project": allow_outside_project or None}
+    report = run_audit(_files(files, file), ConvertOptions(**{k: v for k, v in given.items() if v}))
     typer.echo(report.to_json() if fmt == "json" else report.to_markdown())
     raise typer.Exit(1 if report.lossy else 0)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -336,19 +337,28 @@ _YAML_TYPES: dict[str, tuple[type, ...]] = {
     "mapping": (dict,)}
 
 
+@cache
+def _key_types() -> dict[str, tuple[tuple[type, ...], bool, str]]:
+    """Per service key: the Python types allowed, whether booleans are, and their names."""
+    table = read_table("compose-key-types")["service"]
+    return {key: (tuple(t for kind in kinds for t in _YAML_TYPES[kind]), "boolean" in kinds,
+                  ("an " if kinds[0][0] in "aeiou" else "a ") + " or ".join(kinds))
+            for key, kinds in table.items()}
+
+
 def _check_types(svc: dict[str, Any], key: str) -> None:
     """Each key's value has a type the Compose specification allows (mappings/compose-key-types.yaml);
     the reference's wording: "services.web.runtime must be a string"."""
-    allowed = read_table("compose-key-types")["service"]
+    allowed = _key_types()
     for field, value in svc.items():
-        kinds = allowed.get(field)
-        value = value.value if isinstance(value, (Reset, Override)) else value
-        if kinds is None or value is None:
+        rule = allowed.get(field)
+        if value.__class__ in (Reset, Override):
+            value = value.value
+        if rule is None or value is None:
             continue
-        if not any(isinstance(value, _YAML_TYPES[k]) and not (isinstance(value, bool) and k in ("number", "integer"))
-                   for k in kinds):
-            article = "an" if kinds[0][0] in "aeiou" else "a"
-            raise _bad(f"must be {article} {' or '.join(kinds)}", f"{key}.{field}",
+        types, booleans, names = rule
+        if not isinstance(value, types) or (value.__class__ is bool and not booleans):
+            raise _bad(f"must be {names}", f"{key}.{field}",
                        f"see the Compose specification for the forms {field} takes")
 
 

@@ -68,18 +68,16 @@ class _Context:
     texts: dict[str, str] = field(default_factory=dict)
     loading: tuple[str, ...] = ()
     substituted: Substituted = field(default_factory=Substituted)
-    shared: _Shared = field(default_factory=lambda: _Shared())
+    shared: _Shared = field(default_factory=_Shared)
 
     def read(self, path: Path, key: str | None = None) -> Any:
         """Read, parse and merge the documents of one file (cached text for error lines)."""
         name = str(path)
         kind = self.files.kind(path, key)
         if kind == "missing":
-            raise ComposeError("file not found", file=name,
-                               hint="check the path, or run from the project folder") from None
+            raise ComposeError("file not found", file=name, hint="check the path, or run from the project folder")
         if kind == "folder":
-            raise ComposeError("is a folder, not a compose file", file=name,
-                               hint="name the compose file inside it") from None
+            raise ComposeError("is a folder, not a compose file", file=name, hint="name the compose file inside it")
         raw = self.files.read_bytes(path, key, limits.COMPOSE_FILE_BYTES, "compose file")
         docs = load_documents(raw, name)
         self.texts[name] = raw.decode("utf-8-sig", errors="replace")
@@ -214,12 +212,12 @@ def _add_included(data: dict, entry: dict, ctx: _Context, file: str) -> None:
     if len(ctx.loading) > limits.INCLUDE_DEPTH:
         raise ComposeError(f"includes nest deeper than {limits.INCLUDE_DEPTH} files", file=file, key="include",
                            hint="flatten the includes")
-    base = entry.get("project_directory") or first.parent
-    env_paths = entry.get("env_file") or [base / ".env"]
-    env = _environment(ctx.env, env_paths, ctx.files, explicit=bool(entry.get("env_file")))
     if str(first) in ctx.shared.included:
         return  # the same file again: merging it twice changes nothing
     ctx.shared.included.add(str(first))
+    base = entry.get("project_directory") or first.parent
+    env_paths = entry.get("env_file") or [base / ".env"]
+    env = _environment(ctx.env, env_paths, ctx.files, explicit=bool(entry.get("env_file")))
     sub = _Context(env=env, files=ctx.files, texts=ctx.texts, loading=ctx.loading + (str(first),),
                    substituted=ctx.substituted, shared=ctx.shared)
     merged: dict = {}
@@ -433,7 +431,7 @@ def _check_cycles(services: dict) -> None:
 def _resolve_environment(services: dict, env: Mapping[str, str], files: ProjectFiles) -> None:
     """env_file contents under `environment`; bare keys filled from the environment. A file
     several services use is parsed once (and counted at each use by the reader)."""
-    parsed: dict[tuple[Path, str], dict[str, str | None]] = {}
+    parsed: dict[Path, dict[str, str | None]] = {}
     for name, svc in services.items():
         merged: dict[str, Any] = {}
         for entry in svc.get("env_file") or []:
@@ -445,9 +443,9 @@ def _resolve_environment(services: dict, env: Mapping[str, str], files: ProjectF
                                        hint="create it, fix the path, or set required: false")
                 continue
             text = files.read_text(path, key, limits.ENV_FILE_BYTES, "env file")
-            values = parsed.get((path, text))
+            values = parsed.get(path)
             if values is None:
-                values = parsed[(path, text)] = parse_dotenv(text, str(path), env)
+                values = parsed[path] = parse_dotenv(text, str(path), env)
             merged.update({k: v if v is not None else env.get(k) for k, v in values.items()})
         for key, value in (svc.get("environment") or {}).items():
             merged[key] = env.get(key) if value is None else value

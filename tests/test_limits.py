@@ -89,3 +89,22 @@ def test_deep_nesting_is_refused(project, anchor, depth, style):
     root = project({"compose.yaml": anchor + deep + "services: {a: {image: a}}\n"})
     with pytest.raises(ComposeError, match="nesting deeper than 200 levels"):
         convert([root / "compose.yaml"], PLACEHOLDER)
+
+
+@pytest.mark.parametrize("name", [".", "..", "_", "--", "._-"])
+def test_names_without_a_letter_or_digit_are_refused(project, name):
+    root = project({"compose.yaml": f"services: {{'{name}': {{image: a}}, ok: {{image: b}}}}\n"})
+    with pytest.raises(ComposeError, match="has no letter or digit"):
+        convert([root / "compose.yaml"], PLACEHOLDER)
+
+
+@pytest.mark.parametrize("spec, ok", [("['8000-12999:8000-12999']", True), ("['1-65535:1-65535']", False),
+                                      ("['1-3000', '3001-6000']", False), ("{expose: ['1-65535']}", False)])
+def test_port_ranges_are_capped(project, spec, ok):
+    ports = spec[1:-1] if spec.startswith("{") else f"ports: {spec}"
+    root = project({"compose.yaml": f"services: {{a: {{image: a, {ports}}}}}\n"})
+    if ok:
+        assert len(convert([root / "compose.yaml"], PLACEHOLDER).project.services["a"].ports) == 5000
+    else:
+        with pytest.raises(ComposeError, match="more than 5,000 ports"):
+            convert([root / "compose.yaml"], PLACEHOLDER)

@@ -18,6 +18,7 @@ from compose2k8s.names import service_name
 from compose2k8s.options import ConvertOptions
 from compose2k8s.validate import validate_tree
 
+from .test_fuzz import mutate_text
 from .trees import admits, objects, pod
 
 IMAGES = ["nginx:1.27", "postgres:16", "redis:7", "example/app:1.0", "rabbitmq:3.13", "example/worker:2"]
@@ -187,20 +188,8 @@ def _published(svc: dict) -> set[int]:
 
 @st.composite
 def mutations(draw):
-    services, secrets, _ = draw(projects())
-    text = yaml.safe_dump({"services": services}, sort_keys=False)
-    kind = draw(st.sampled_from(["truncate", "insert", "delete", "replace"]))
-    position = draw(st.integers(0, max(0, len(text) - 1)))
-    junk = draw(st.text(alphabet=":-[]{}&*!|>'\"#%@`$\n\t ab01", min_size=1, max_size=4))
-    if kind == "truncate":
-        text = text[:position]
-    elif kind == "insert":
-        text = text[:position] + junk + text[position:]
-    elif kind == "delete":
-        text = text[:position] + text[position + len(junk):]
-    else:
-        text = text[:position] + junk + text[position + len(junk):]
-    return text
+    services, _, _ = draw(projects())
+    return mutate_text(draw, yaml.safe_dump({"services": services}, sort_keys=False))
 
 
 @settings(max_examples=150, deadline=None)

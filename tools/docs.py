@@ -1,10 +1,12 @@
-"""Generated parts of README.md: the compose-key support table (from mappings/compose-keys.yaml)
-and the options table (from the options model).
+"""Generated parts of README.md: the compose-key support table (from mappings/compose-keys.yaml),
+the options table (from the options model) and the caps table (from compose2k8s.limits).
 
     python -m compose2k8s.tools.docs README.md   # rewrite the generated sections
 """
 from __future__ import annotations
 
+import ast
+import inspect
 import re
 import sys
 from pathlib import Path
@@ -12,7 +14,8 @@ from pathlib import Path
 from compose2k8s.mappings import compose_keys
 
 MARKERS = {"keys": ("<!-- keys:start -->", "<!-- keys:end -->"),
-           "options": ("<!-- options:start -->", "<!-- options:end -->")}
+           "options": ("<!-- options:start -->", "<!-- options:end -->"),
+           "limits": ("<!-- limits:start -->", "<!-- limits:end -->")}
 
 
 def key_table() -> str:
@@ -34,9 +37,24 @@ def options_table() -> str:
     return "\n".join(lines)
 
 
+def limits_table() -> str:
+    """Each cap of compose2k8s.limits with its value and the docstring under it."""
+    from compose2k8s import limits
+    lines = ["| cap | value | on |", "| --- | --- | --- |"]
+    body = ast.parse(inspect.getsource(limits)).body
+    for assign, doc in zip(body, body[1:]):
+        if isinstance(assign, ast.Assign) and isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant):
+            name = assign.targets[0].id
+            value = getattr(limits, name)
+            shown = f"{value // limits.MIB} MiB" if name.endswith("BYTES") else f"{value:,}"
+            lines.append(f"| `{name}` | {shown} | {' '.join(doc.value.value.split())} |")
+    return "\n".join(lines)
+
+
 def render(readme: str) -> str:
+    tables = {"keys": key_table, "options": options_table, "limits": limits_table}
     for name, (start, end) in MARKERS.items():
-        body = key_table() if name == "keys" else options_table()
+        body = tables[name]()
         readme = re.sub(re.escape(start) + r".*?" + re.escape(end), f"{start}\n{body}\n{end}", readme, flags=re.S)
     return readme
 

@@ -1,20 +1,46 @@
 """The command line: flags → library calls → files and messages. No logic of its own.
 
-Every library error becomes one message on stderr and exit code 2; nothing prints a
-traceback to the user.
+One error boundary (`_Boundary`): a `Compose2K8sError` becomes one message on stderr and
+exit code 2; anything else is our bug: exit 3 with "please report", never a traceback
+(unless COMPOSE2K8S_DEBUG is set).
 """
 from __future__ import annotations
 
 import gc
 import os
-import sys
+import signal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
-                  help="Turn a Docker Compose project into a production-grade Kustomize tree.")
+
+class _Boundary(TyperGroup):
+    """Every command runs inside this: the only place errors become messages and exit codes."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from .errors import Compose2K8sError
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Compose2K8sError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - a bug: reported without a traceback
+            if os.environ.get("COMPOSE2K8S_DEBUG"):
+                raise
+            typer.echo(f"internal error: {type(exc).__name__}: {exc}\n  hint: this is a compose2k8s bug; please "
+                       "report it (rerun with COMPOSE2K8S_DEBUG=1 for the details)", err=True)
+            raise typer.Exit(3) from None
+
+
+app = typer.Typer(cls=_Boundary, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, help="Turn a Docker Compose project into a production-grade Kustomize tree.")
 
 FilesArg = Annotated[Optional[list[Path]], typer.Argument(help="Compose files, merged in order.", show_default=False)]
 FileOpt = Annotated[Optional[list[Path]], typer.Option("--file", "-f", help="Compose file (repeatable).",
@@ -23,6 +49,8 @@ ProfileOpt = Annotated[Optional[list[str]], typer.Option("--profile", help="Enab
                                                           show_default=False)]
 EnvFileOpt = Annotated[Optional[list[Path]], typer.Option("--env-file", help="Use this env file instead of .env.",
                                                            show_default=False)]
+OutsideOpt = Annotated[bool, typer.Option("--allow-outside-project",
+                                          help="Read files outside the project folder (symlinks included).")]
 
 
 @app.callback()
@@ -30,33 +58,26 @@ def _root() -> None:
     """compose2k8s: convert, inspect and compare Compose → Kubernetes migrations."""
 
 
-def _fail(exc: BaseException) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(getattr(exc, "exit_code", 2))
+def _choice(flag: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        from .errors import OptionsError
+        raise OptionsError(f"{flag} must be {' or '.join(allowed)}, not '{value}'", hint=f"e.g. {flag} {allowed[0]}")
 
 
 def _files(files: list[Path] | None, file_opts: list[Path] | None) -> list[Path]:
     return [*(file_opts or []), *(files or [])]
 
 
-def _load_options(profile: list[str] | None, env_file: list[Path] | None):  # noqa: ANN202
-    from .compose.load import LoadOptions
-    return LoadOptions(profiles=tuple(profile or ()), env_files=env_file or None)
-
-
 @app.command()
 def config(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = None, env_file: EnvFileOpt = None,
+           allow_outside_project: OutsideOpt = False,
            fmt: Annotated[str, typer.Option("--format", help="yaml or json")] = "yaml") -> None:
     """Print the normalised compose project, like `docker compose config`."""
-    from .compose.load import load_project
+    from .compose.load import LoadOptions, load_project
     from .compose.render import render_config
-    from .errors import Compose2K8sError
-    if fmt not in ("yaml", "json"):
-        _fail(ValueError(f"--format must be yaml or json, not '{fmt}'"))
-    try:
-        project = load_project(_files(files, file), _load_options(profile, env_file))
-    except Compose2K8sError as exc:
-        _fail(exc)
+    _choice("--format", fmt, ("yaml", "json"))
+    project = load_project(_files(files, file), LoadOptions(profiles=tuple(profile or ()), env_files=env_file or None,
+                                                            allow_outside_project=allow_outside_project))
     data = render_config(project)
     if fmt == "json":
         import json
@@ -83,38 +104,36 @@ def convert(
     overlays: Annotated[Optional[str], typer.Option(help="Comma-separated overlays: dev,staging,prod.")] = None,
     secrets: Annotated[Optional[str], typer.Option(help="sops | ksops | flux | placeholder")] = None,
     age: Annotated[Optional[list[str]], typer.Option("--age", help="age recipient (repeatable).")] = None,
-    allow_outside_project: Annotated[bool, typer.Option(help="Read files outside the project folder.")] = False,
+    allow_outside_project: OutsideOpt = False,
+    allow_host_path: Annotated[bool, typer.Option("--allow-host-path",
+                                                  help="Map host system paths to hostPath volumes.")] = False,
     stdout: Annotated[bool, typer.Option("--stdout", help="Print the files instead of writing them.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Convert and report; write nothing.")] = False,
-    force: Annotated[bool, typer.Option(help="Write into a non-empty folder we did not create.")] = False,
+    force: Annotated[bool, typer.Option(help="Also write into a non-empty folder we did not create "
+                                             "(your files there are never replaced).")] = False,
 ) -> None:
     """Convert compose files into base/ + overlays/{dev,staging,prod}/ (+ secrets/)."""
     from .api import convert as run_convert
-    from .errors import Compose2K8sError
-    from .options import ConvertOptions
+    from .errors import OptionsError
+    from .options import options_from_mapping
     if output is None and not (stdout or dry_run):
-        _fail(ValueError("give -o DIR, --stdout or --dry-run"))
+        raise OptionsError("give -o DIR, --stdout or --dry-run", hint="e.g. -o k8s")
     given: dict = {"profiles": profile, "env_files": env_file, "namespace": namespace, "secrets": secrets,
-                   "age_recipients": age,
+                   "age_recipients": age, "allow_outside_project": allow_outside_project or None,
+                   "allow_host_path": allow_host_path or None,
                    "overlays": [o.strip() for o in overlays.split(",") if o.strip()] if overlays else None}
-    if allow_outside_project:
-        given["allow_outside_project"] = True
-    if output is not None and output.is_dir():
-        given["previous_tree"] = output
-    try:
-        options = ConvertOptions.model_validate({k: v for k, v in given.items() if v not in (None, [])})
-    except Exception as exc:  # noqa: BLE001 - pydantic's error, shown as one line
-        _fail(ValueError(f"invalid option: {str(exc).splitlines()[-2].strip() if chr(10) in str(exc) else exc}"))
-    try:
-        result = run_convert(_files(files, file), options)
-        if stdout:
-            for path, text in result.files.items():
-                typer.echo(f"# --- {path}\n{text}", nl=False)
-        elif not dry_run:
-            result.write(output, force=force)
-    except Compose2K8sError as exc:
-        _fail(exc)
+    options = options_from_mapping({k: v for k, v in given.items() if v not in (None, [])}, None)
+    result = run_convert(_files(files, file), options, output=output)
+    if stdout:
+        for path, text in result.files.items():
+            typer.echo(f"# --- {path}\n{text}", nl=False)
+    elif not dry_run:
+        result.write(force=force)
     _print_diagnostics(result.diagnostics)
+    if result.recipients is not None:
+        chosen = result.recipients
+        typer.echo(f"Secrets encrypted to {len(chosen.found)} age recipient(s) from {chosen.source}: "
+                   + ", ".join(chosen.found), err=True)
     kinds = ", ".join(f"{n} {k}" for k, n in result.summary().items())
     where = "printed" if stdout else ("not written (dry run)" if dry_run else f"written to {output}")
     typer.echo(f"{len(result.files)} files {where}: {kinds}", err=stdout)
@@ -122,20 +141,17 @@ def convert(
 
 @app.command()
 def audit(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = None, env_file: EnvFileOpt = None,
+          allow_outside_project: OutsideOpt = False,
           fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md") -> None:
     """What became of every compose key (object and field, or why not), with a Mermaid diagram.
 
     Exit 0: everything mapped; 1: some keys were not fully mapped (see the warnings); 2: error.
     """
     from .migration_audit import audit as run_audit
-    from .errors import Compose2K8sError
     from .options import ConvertOptions
-    if fmt not in ("md", "json"):
-        _fail(ValueError(f"--format must be md or json, not '{fmt}'"))
-    try:
-        report = run_audit(_files(files, file), ConvertOptions(profiles=profile or [], env_files=env_file or []))
-    except Compose2K8sError as exc:
-        _fail(exc)
+    _choice("--format", fmt, ("md", "json"))
+    given = {"profiles": profile, "env_files": env_file, "allow_outside_project": allow_outside_project or None}
+    report = run_audit(_files(files, file), ConvertOptions(**{k: v for k, v in given.items() if v}))
     typer.echo(report.to_json() if fmt == "json" else report.to_markdown())
     raise typer.Exit(1 if report.lossy else 0)
 
@@ -156,14 +172,9 @@ def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization, mani
     Exit 0: same; 1: different; 2: error.
     """
     from .tree_diff import diff as run_diff
-    from .errors import Compose2K8sError
-    if fmt not in ("text", "json"):
-        _fail(ValueError(f"--format must be text or json, not '{fmt}'"))
-    try:
-        report = run_diff(old, new, overlay, ignore=ignore or (), ignore_labels=ignore_labels,
-                          ignore_annotations=ignore_annotations)
-    except Compose2K8sError as exc:
-        _fail(exc)
+    _choice("--format", fmt, ("text", "json"))
+    report = run_diff(old, new, overlay, ignore=ignore or (), ignore_labels=ignore_labels,
+                      ignore_annotations=ignore_annotations)
     typer.echo(report.to_json() if fmt == "json" else report.to_text())
     raise typer.Exit(0 if report.same else 1)
 
@@ -171,9 +182,10 @@ def diff(old: Annotated[Path, typer.Argument(help="Old tree, kustomization, mani
 @app.command()
 def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or one kustomization folder.")]) -> None:
     """Render each kustomization (kubectl kustomize) and check every object against strict schemas."""
+    from .errors import OptionsError
     from .validate import validate_tree
     if not directory.is_dir():
-        _fail(FileNotFoundError(f"{directory}: not a folder"))
+        raise OptionsError("not a folder", file=str(directory), hint="give the folder convert wrote (-o)")
     report = validate_tree(directory)
     for label, objects in report.rendered.items():
         typer.echo(f"{label}: {len(objects)} objects rendered")
@@ -185,6 +197,11 @@ def validate(directory: Annotated[Path, typer.Argument(help="A generated tree or
     raise typer.Exit(0 if report.ok else 1)
 
 
+def _terminated(signum: int, _frame: Any) -> None:
+    """SIGTERM (CI cancellation, `timeout`) unwinds like Ctrl-C, so clean-ups run."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point."""
     # A short-lived process allocating millions of small objects, nearly none in cycles:
@@ -194,14 +211,5 @@ def main() -> None:
     # pydantic scans every installed package's entry points for plugins on first use (~30 ms);
     # this command line has none to offer. A library caller keeps pydantic's default.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last guard: a bug, reported without a traceback
-        if os.environ.get("COMPOSE2K8S_DEBUG"):
-            raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc}\n  hint: this is a compose2k8s bug; "
-                   "rerun with COMPOSE2K8S_DEBUG=1 for details and report it", err=True)
-        sys.exit(3)
+    signal.signal(signal.SIGTERM, _terminated)
+    app()

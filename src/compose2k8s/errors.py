@@ -1,4 +1,5 @@
-"""One error hierarchy. The CLI turns any of these into a message and exit code 2.
+"""One error hierarchy. The CLI turns any of these into a message and exit code 2; anything
+else escaping the library is a bug (exit 3).
 
 >>> str(ComposeError("not a mapping", file="a.yml", line=3, key="services.web", hint="indent it"))
 'a.yml:3: services.web: not a mapping\\n  hint: indent it'
@@ -36,8 +37,16 @@ class ComposeError(Compose2K8sError):
     """The compose project cannot be read as Docker Compose would read it."""
 
 
+class InterpolationError(ComposeError):
+    """A `${...}` template is malformed, nests too deep, or a required variable is unset."""
+
+
 class OptionsError(Compose2K8sError):
     """compose2k8s options (flags, compose2k8s.yaml, x-compose2k8s) are invalid."""
+
+
+class ToolError(Compose2K8sError):
+    """A program compose2k8s runs (kubectl, sops) is missing or too old."""
 
 
 class SecretsError(Compose2K8sError):

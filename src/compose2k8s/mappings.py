@@ -21,6 +21,13 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+YamlType = Literal["string", "number", "integer", "boolean", "list", "mapping"]
+
+
+class ComposeKeyTypes(_Frozen):
+    service: dict[str, tuple[YamlType, ...]]
+
+
 class KeyStatus(_Frozen):
     status: Literal["mapped", "partial", "not_mapped"]
     to: str | None = None
@@ -98,9 +105,18 @@ class ProbeRules(_Frozen):
 
 class SecretEnvNames(_Frozen):
     words: frozenset[str]
+    substrings: tuple[str, ...]
     pairs: tuple[tuple[str, str], ...]
+    last_words: frozenset[str]
+    public_before_last: frozenset[str]
     exact: frozenset[str]
     not_secret_suffixes: tuple[str, ...]
+
+
+class SecretFiles(_Frozen):
+    names: frozenset[str]
+    suffixes: tuple[str, ...]
+    content_markers: tuple[str, ...]
 
 
 class StatefulImage(_Frozen):
@@ -232,11 +248,11 @@ class DiffNoise(_Frozen):
 
 
 TABLES: dict[str, type[_Frozen]] = {
-    "compose-keys": ComposeKeys, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
+    "compose-keys": ComposeKeys, "compose-key-types": ComposeKeyTypes, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
     "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays,
-    "references": ReferencesTable, "singletons": Singletons, "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
+    "references": ReferencesTable, "singletons": Singletons, "secret-files": SecretFiles, "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
 T = TypeVar("T", bound=_Frozen)
 
 
@@ -261,6 +277,10 @@ def compose_keys() -> ComposeKeys:
     return _typed("compose-keys", ComposeKeys)
 
 
+def compose_key_types() -> ComposeKeyTypes:
+    return _typed("compose-key-types", ComposeKeyTypes)
+
+
 def image_needs() -> ImageNeeds:
     return _typed("image-needs", ImageNeeds)
 
@@ -283,6 +303,10 @@ def probe_rules() -> ProbeRules:
 
 def secret_env_names() -> SecretEnvNames:
     return _typed("secret-env-names", SecretEnvNames)
+
+
+def secret_files() -> SecretFiles:
+    return _typed("secret-files", SecretFiles)
 
 
 def stateful_images() -> dict[str, StatefulImage]:

@@ -98,15 +98,20 @@ class ConvertOptions(_Options):
     secrets: Literal["sops", "ksops", "flux", "placeholder"] = Field(
         "sops", description="How Secrets are written: SOPS files beside the tree (default), a KSOPS "
                             "generator, Flux-decrypted resources, or REPLACE_ME placeholders.")
-    age_recipients: list[str] = Field(default_factory=list, description="age recipients for SOPS.")
+    age_recipients: list[str] = Field(default_factory=list, description="age recipients for SOPS; from a project "
+                                      "file only when the user gave none (--age, SOPS_AGE_RECIPIENTS, .sops.yaml).")
     network_policies: bool = Field(True, description="NetworkPolicies that keep compose networks' isolation "
                                    "(written only when services use more than one network).")
     runtime_defaults: bool = Field(True, description="Pods get what Docker gave the containers: the runtime's "
                                    "default seccomp profile and no Kubernetes API token.")
-    allow_outside_project: bool = Field(False, description="Allow files outside the project folder.")
-    allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes.")
+    allow_outside_project: bool = Field(False, description="Read files outside the project folder (caller only: "
+                                        "--allow-outside-project; refused in project files).")
+    allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes (caller only: "
+                                  "--allow-host-path; refused in project files).")
     previous_tree: Path | None = Field(None, description="An earlier output tree: its encrypted Secrets are kept "
-                                       "when their values did not change (needs your age key), so output is stable.")
+                                       "when their values did not change (needs your age key), so output is stable "
+                                       "(caller only: the -o folder, or convert(..., output=DIR); refused in "
+                                       "project files).")
 
     @field_validator("namespace", "project_name")
     @classmethod
@@ -117,12 +122,13 @@ class ConvertOptions(_Options):
         return value
 
 
-def options_from_mapping(data: dict[str, Any], source: str) -> ConvertOptions:
-    """Validate an options mapping; errors name the field and the source file."""
+def options_from_mapping(data: dict[str, Any], source: str | None) -> ConvertOptions:
+    """Validate an options mapping; errors name the field and the source file (None: the
+    command line or the library call)."""
     try:
         return ConvertOptions.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise OptionsError(first["msg"], file=source, key=key,
+        raise OptionsError(f"invalid option: {first['msg']}", file=source, key=key,
                            hint="see the options table in README.md") from None

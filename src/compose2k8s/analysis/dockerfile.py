@@ -144,15 +144,7 @@ def dockerfile_path(build: dict[str, Any] | None, working_dir: str) -> str | Non
     return os.path.join(context, str(build.get("dockerfile") or "Dockerfile"))
 
 
-def read_dockerfile(path: str, root: str, allow_outside: bool) -> str | None:
-    """The Dockerfile's text when it is a small regular file inside the project (or anywhere
-    when the caller allows it); None otherwise: a missing Dockerfile is the builder's concern."""
-    real = os.path.realpath(path)
-    inside = real.startswith(os.path.realpath(root) + os.sep)
-    if not (inside or allow_outside) or not os.path.isfile(real) or os.path.getsize(real) > MAX_DOCKERFILE_BYTES:
-        return None
-    try:
-        with open(real, "rb") as handle:
-            return handle.read(MAX_DOCKERFILE_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return None
+def read_dockerfile(path: str, reader: Any) -> str | None:
+    """The Dockerfile's text through the run's confined reader; None when it is missing, outside
+    the project, not a regular file or too big: a missing Dockerfile is the builder's concern."""
+    return reader.try_read_text(path, MAX_DOCKERFILE_BYTES)

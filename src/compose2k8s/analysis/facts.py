@@ -125,7 +125,7 @@ def _images(project: ComposeProject, allow_outside: bool) -> dict[str, Image]:
     found = {}
     for name, svc in project.services.items():
         path = dockerfile_path(svc.build, str(project.working_dir))
-        text = read_dockerfile(path, str(project.working_dir), allow_outside) if path else None
+        text = read_dockerfile(path, project.reader(allow_outside)) if path else None
         if text:
             args = (svc.build or {}).get("args") or {}
             if isinstance(args, list):

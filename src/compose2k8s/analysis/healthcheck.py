@@ -79,6 +79,15 @@ def classify(test: list[str]) -> tuple[str, dict[str, Any]]:
     return _classify(tuple(test))
 
 
+def _split(url: str) -> Any:
+    """The parts of a URL, or None when its port is not a port (the check then runs as written)."""
+    try:
+        parts = urlsplit(url)
+        return parts if parts.port is None or parts.port > 0 else None
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=4096)
 def _classify(test: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     words = simple_words(list(test))
@@ -87,8 +96,8 @@ def _classify(test: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
         tool = words[0].rsplit("/", 1)[-1]
         if tool in table.http_clients:
             url = _url(words)
-            if url:
-                parts = urlsplit(url)
+            parts = _split(url) if url else None
+            if parts:
                 if parts.hostname in [h.strip("[]") for h in table.local_hosts] and not parts.username:
                     scheme = parts.scheme.upper()
                     port = parts.port or (443 if scheme == "HTTPS" else 80)
@@ -98,7 +107,7 @@ def _classify(test: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
                     return "http", {"scheme": scheme, "host": parts.hostname, "port": port, "path": path}
         if tool in table.tcp_clients and "-z" in " ".join(words):
             rest = [w for w in words[1:] if not w.startswith("-")]
-            if len(rest) >= 2 and rest[0] in table.local_hosts and rest[1].isdigit():
+            if len(rest) >= 2 and rest[0] in table.local_hosts and rest[1].isdigit() and 0 < int(rest[1]) < 65536:
                 return "tcp", {"host": rest[0], "port": int(rest[1])}
     return "exec", {"command": argv(list(test))[0]}
 

@@ -13,18 +13,21 @@ a service's references to itself are left out.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..compose.model import ComposeProject, Service
+from ..errors import ComposeError
 from ..mappings import references_table
 
-_URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*)://([^\s/?#'\"<>`;)]*)")
-_HOST_PORT = re.compile(r"(?<![\w.\-/@:%$])([A-Za-z0-9_][A-Za-z0-9_.\-]*):(\d{1,5})(?![\w:])")
-_HOST_SPACE_PORT = re.compile(r"(?<![\w.\-/@:%$=])([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s+(\d{1,5})(?![\w.:])")  # nc -z db 5432
+# each token is tried from its start only (lookbehind) and bounded, so a long run of letters
+# costs a linear scan, not one per position
+_URL = re.compile(r"(?<![a-zA-Z0-9+.\-])([a-zA-Z][a-zA-Z0-9+.\-]{0,31})://([^\s/?#'\"<>`;)]{0,1024})")
+_HOST_PORT = re.compile(r"(?<![\w.\-/@:%$])([A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}):(\d{1,5})(?![\w:])")
+_HOST_SPACE_PORT = re.compile(r"(?<![\w.\-/@:%$=])([A-Za-z0-9_][A-Za-z0-9_.\-]{0,252})\s+(\d{1,5})(?![\w.:])")  # nc -z db 5432
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,6 @@ def _valid(port: int | None) -> bool:
 def scan_text(text: str, names: Mapping[str, str], service: str, where: str) -> Iterator[Reference]:
     """References in free text: URLs (scheme default ports) and `host:port` tokens."""
     schemes = references_table().scheme_ports
-    seen_spans: list[tuple[int, int]] = []
     for match in _URL.finditer(text):
         authority = match.group(2).rpartition("@")[2]  # credentials may hold ':' and '/'
         for part in authority.split(","):
@@ -65,10 +67,8 @@ def scan_text(text: str, names: Mapping[str, str], service: str, where: str) -> 
                 port = port if port is not None else schemes.get(match.group(1).lower())
                 if _valid(port):
                     yield Reference(service, host, target, port, where)
-        seen_spans.append(match.span())
-    for match in _HOST_PORT.finditer(text):
-        if any(start <= match.start() < end for start, end in seen_spans):
-            continue
+    rest = _URL.sub(lambda m: " " * len(m.group(0)), text)  # URLs done: host:port tokens outside them
+    for match in _HOST_PORT.finditer(rest):
         target = names.get(match.group(1).lower().rstrip("."))
         port = int(match.group(2))
         if target and target != service and _valid(port):
@@ -119,67 +119,51 @@ def _commands(svc: Service) -> Iterator[tuple[str, str]]:
                 yield key, " ".join(hook.command)
 
 
-def _read_small_text(path: str, cached: dict[str, str | None]) -> str | None:
-    """A small regular text file's content, None otherwise (never an error: this is a scan)."""
-    if path not in cached:
-        cached[path] = _read_once(path)
-    return cached[path]
-
-
-def _read_once(path: str) -> str | None:
-    limit = references_table().config_files.max_bytes
-    try:
-        if not os.path.isfile(path) or os.path.getsize(path) > limit:
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-        return data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _folder_files(folder: str) -> list[str]:
-    """The files of a small mounted folder (bounded), sorted."""
-    limit = references_table().config_files.max_files_per_folder
-    found: list[str] = []
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            found.append(os.path.join(root, name))
-            if len(found) > limit:
-                return []
-    return found
-
-
-def mounted_texts(project: ComposeProject, svc: Service, allow_outside: bool,
-                  cached: dict[str, str | None]) -> Iterator[tuple[str, str]]:
-    """(where, text) of every config file the service mounts, read within the project
-    (or anywhere when the caller allows it); `cached` keeps each file's text for the run."""
-    root = os.path.realpath(project.working_dir)
-
-    def readable(path: str) -> bool:
-        real = os.path.realpath(path)
-        return allow_outside or real == root or real.startswith(root + os.sep)
-
+def mounted_texts(project: ComposeProject, svc: Service, reader: Any) -> Iterator[tuple[str, str]]:
+    """(where, text) of every small text config file the service mounts (bind-mounted files,
+    the files of small bind-mounted folders, `configs:`), read through the run's confined
+    reader; whatever it refuses is simply not scanned (the passes that mount it say why)."""
+    limits = references_table().config_files
     for mount in svc.volumes:
-        if mount.type != "bind" or not mount.source or not readable(mount.source):
+        if mount.type != "bind" or not mount.source:
             continue
-        paths = [mount.source] if os.path.isfile(mount.source) else _folder_files(mount.source) \
-            if os.path.isdir(mount.source) else []
-        for path in paths:
-            text = _read_small_text(path, cached) if readable(path) else None
+        kind = _kind(reader, mount.source)
+        if kind == "file":
+            text = reader.try_read_text(mount.source, limits.max_bytes)
             if text is not None:
-                yield f"file {_relative(project, path)}", text
+                yield f"file {_relative(project, mount.source)}", text
+        elif kind == "folder":
+            for rel, data in _folder(reader, mount.source, limits.max_files_per_folder, limits.max_bytes).items():
+                try:
+                    yield f"file {_relative(project, mount.source)}/{rel}", data.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
     for ref in svc.configs:
         top = project.configs.get(ref.source)
         if top is None or top.external:
             continue
         if top.content is not None:
             yield f"config {ref.source}", top.content
-        elif top.file and readable(top.file):
-            text = _read_small_text(top.file, cached)
+        elif top.file:
+            text = reader.try_read_text(top.file, limits.max_bytes)
             if text is not None:
                 yield f"config {ref.source}", text
+
+
+def _kind(reader: Any, path: str) -> str:
+    try:
+        reader.resolve(path)
+        return reader.kind(path)
+    except ComposeError:
+        return "refused"
+
+
+def _folder(reader: Any, path: str, max_files: int, max_bytes: int) -> dict[str, bytes]:
+    """A small folder's files; nothing when it is not small (a data folder is not a config)."""
+    try:
+        return reader.folder(path, max_files=max_files, max_bytes=max_bytes).files
+    except ComposeError:
+        return {}
 
 
 def _relative(project: ComposeProject, path: str) -> str:
@@ -192,11 +176,11 @@ def _relative(project: ComposeProject, path: str) -> str:
 def find_references(project: ComposeProject, names: Mapping[str, str], allow_outside: bool) -> list[Reference]:
     """Every reference of every service, sorted and without duplicates."""
     found: set[Reference] = set()
-    cached: dict[str, str | None] = {}
+    reader = project.reader(allow_outside)
     for svc in project.services.values():
         found.update(_environment(svc, names))
         for where, text in _commands(svc):
             found.update(scan_command(text, names, svc.name, where))
-        for where, text in mounted_texts(project, svc, allow_outside, cached):
+        for where, text in mounted_texts(project, svc, reader):
             found.update(scan_text(text, names, svc.name, where))
     return sorted(found, key=lambda r: (r.service, r.target, r.name, r.port or 0, r.where))

@@ -13,10 +13,14 @@ import os
 import posixpath
 import re
 import shlex
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import ComposeError
+from ..limits import PORTS_PER_SERVICE
+from ..mappings import compose_key_types
+from .units import parse_bytes
 from .yamlio import Override, Reset
 
 _PORT_NUMBERS = re.compile(r"[0-9]+(?:-[0-9]+)?")
@@ -29,15 +33,23 @@ def _bad(message: str, key: str, hint: str) -> ComposeError:
     return ComposeError(message, key=key, hint=hint)
 
 
-def _span(text: str, key: str, what: str, low_bound: int = 1) -> list[int]:
-    """The ports of `80` or `8000-8010` (Docker's port range syntax)."""
+def _span(text: str, key: str, what: str, low_bound: int = 1) -> range:
+    """The ports of `80` or `8000-8010` (Docker's port range syntax), at most PORTS_PER_SERVICE."""
     if not _PORT_NUMBERS.fullmatch(text):
         raise _bad(f"invalid {what} '{text}'", key, "a port is a number 1-65535; a range is LOW-HIGH")
     first, _, last = text.partition("-")
     low, high = int(first), int(last or first)
     if not (low_bound <= low <= 65535 and low_bound <= high <= 65535) or high < low:
         raise _bad(f"{what} '{text}' is out of range", key, "ports are 1-65535; a range is LOW-HIGH")
-    return list(range(low, high + 1))
+    if high - low >= PORTS_PER_SERVICE:
+        raise _too_many_ports(key)
+    return range(low, high + 1)
+
+
+def _too_many_ports(key: str) -> ComposeError:
+    return _bad(f"more than {PORTS_PER_SERVICE:,} ports", key,
+                "a Kubernetes Service is not made for that many ports: publish a smaller range, "
+                "or run the service with host networking")
 
 
 def _split_port(text: str, key: str) -> tuple[str, str, str, str]:
@@ -282,12 +294,34 @@ def env_files(value: Any, base: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+def _ports(value: Any, key: str) -> list[dict[str, Any]]:
+    """Every port entry in long form, ranges expanded (at most PORTS_PER_SERVICE), duplicates
+    dropped; linear in the number of ports."""
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for spec in value or []:
+        for entry in parse_port(spec, key):
+            identity = repr(sorted(entry.items(), key=lambda item: str(item[0])))
+            if identity not in seen:
+                seen.add(identity)
+                entries.append(entry)
+        if len(entries) > PORTS_PER_SERVICE:
+            raise _too_many_ports(key)
+    return entries
+
+
+def _expose(value: Any, key: str) -> list[str]:
+    """`expose` entries ("80", "8000-8010/udp"), checked like ports."""
+    entries = _string_list(value)
+    count = 0
+    for entry in entries:
+        match = re.fullmatch(r"(\d+(?:-\d+)?)(?:/[a-zA-Z]+)?", entry.strip())
+        if not match:
+            raise _bad(f"cannot parse expose entry '{entry}'", key, 'write "PORT", "LOW-HIGH" or "PORT/udp"')
+        count += len(_span(match[1], key, "exposed port"))
+        if count > PORTS_PER_SERVICE:
+            raise _too_many_ports(key)
+    return entries
 
 
 def _file_mounts(value: Any) -> list[dict[str, Any]]:
@@ -295,7 +329,7 @@ def _file_mounts(value: Any) -> list[dict[str, Any]]:
     for item in value or []:
         if isinstance(item, str):
             out.append({"source": item})
-        elif isinstance(item, dict) and item.get("source"):
+        elif isinstance(item, dict) and item.get("source") and isinstance(item["source"], str):
             out.append(dict(item))
         else:
             raise ValueError(f"entry {item!r} is neither a name nor a mapping with source:")
@@ -310,10 +344,72 @@ def _mapping(value: Any) -> dict:
     return value
 
 
+def _networks(value: Any) -> dict[str, Any]:
+    """networks: a list of names, or a mapping of name → settings (or nothing)."""
+    if isinstance(value, list):
+        return {str(n): None for n in value}
+    for name, spec in _mapping(value).items():
+        if spec is not None and not isinstance(spec, dict):
+            raise ValueError(f"networks.{name} must be a mapping or empty, not {type(spec).__name__}")
+        if spec and spec.get("aliases") is not None and not isinstance(spec["aliases"], list):
+            raise ValueError(f"networks.{name}.aliases must be a list")
+    return value
+
+
+def _tmpfs(value: Any, key: str) -> list[str]:
+    """tmpfs entries ("/run:size=64m,mode=1777"); their sizes are checked."""
+    entries = _string_list(value)
+    for entry in entries:
+        size = re.search(r"size=([^,]*)", entry.partition(":")[2])
+        if size:
+            try:
+                parse_bytes(size.group(1))
+            except ValueError as exc:
+                raise _bad(f"tmpfs '{entry}': {exc}", key, "write size=64m (or bytes)") from None
+    return entries
+
+
+def _list(value: Any) -> list[str]:
+    """A list of strings (numbers written as text)."""
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list, not {type(value).__name__}")
+    return [str(v) for v in value]
+
+
 def _string_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+_YAML_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "number": (int, float), "integer": (int,), "boolean": (bool,), "list": (list,),
+    "mapping": (dict,)}
+
+
+@cache
+def _key_types() -> dict[str, tuple[tuple[type, ...], bool, str]]:
+    """Per service key: the Python types allowed, whether booleans are, and their names."""
+    table = compose_key_types().service
+    return {key: (tuple(t for kind in kinds for t in _YAML_TYPES[kind]), "boolean" in kinds,
+                  ("an " if kinds[0][0] in "aeiou" else "a ") + " or ".join(kinds))
+            for key, kinds in table.items()}
+
+
+def _check_types(svc: dict[str, Any], key: str) -> None:
+    """Each key's value has a type the Compose specification allows (mappings/compose-key-types.yaml);
+    the reference's wording: "services.web.runtime must be a string"."""
+    allowed = _key_types()
+    for field, value in svc.items():
+        rule = allowed.get(field)
+        if value.__class__ in (Reset, Override):
+            value = value.value
+        if rule is None or value is None:
+            continue
+        types, booleans, names = rule
+        if not isinstance(value, types) or (value.__class__ is bool and not booleans):
+            raise _bad(f"must be {names}", f"{key}.{field}",
+                       f"see the Compose specification for the forms {field} takes")
 
 
 def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
@@ -323,9 +419,10 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         raw = {}
     if not isinstance(raw, dict):
         raise _bad(f"service must be a mapping, not {type(raw).__name__}", key, "indent its keys under it")
+    _check_types(raw, key)
     svc = dict(raw)
     transforms = {
-        "ports": lambda v: _unique([e for p in (v or []) for e in parse_port(p, f"{key}.ports")]),
+        "ports": lambda v: _ports(v, f"{key}.ports"),
         "volumes": lambda v: _one_per_target([parse_volume(x, base, f"{key}.volumes") for x in (v or [])]),
         "environment": lambda v: key_values(v, f"{key}.environment"),
         "labels": lambda v: key_values(v, f"{key}.labels", ""),
@@ -338,13 +435,15 @@ def service(raw: Any, name: str, base: Path) -> dict[str, Any]:
         "entrypoint": command_list,
         "secrets": _file_mounts,
         "configs": _file_mounts,
-        "expose": _string_list,
+        "expose": lambda v: _expose(v, f"{key}.expose"),
+        "links": _list,
+        "volumes_from": _list,
         "dns": _string_list,
         "dns_search": _string_list,
         "dns_opt": _string_list,
-        "tmpfs": _string_list,
+        "tmpfs": lambda v: _tmpfs(v, f"{key}.tmpfs"),
         "profiles": _string_list,
-        "networks": lambda v: {str(n): None for n in v} if isinstance(v, list) else v,
+        "networks": _networks,
         "extends": lambda v: {"service": v} if isinstance(v, str) else v,
         "build": lambda v: {"context": v} if isinstance(v, str) else v,
         "ulimits": lambda v: {k: ({"soft": u, "hard": u} if isinstance(u, int) else u)

@@ -1,4 +1,5 @@
-"""`.env` and `env_file` parsing with Compose's rules.
+"""`.env` and `env_file` parsing with Compose's rules. Messages name the file, the line and
+the variable, never a value: env files hold credentials.
 
 >>> parse_dotenv('A=1\\nexport B="x\\\\ny" # c\\nC=\\'$A\\'\\nD=${A}2\\n', "f", {})
 {'A': '1', 'B': 'x\\ny', 'C': '$A', 'D': '12'}
@@ -7,12 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
-from ..errors import ComposeError
-from .interpolate import InterpolationError, substitute
+from ..errors import ComposeError, InterpolationError
+from .interpolate import substitute
 
-MAX_ENV_FILE_BYTES = 1024 * 1024  # its values land in a ConfigMap or Secret, which hold at most 1 MiB
 _KEY = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*(=|$)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 
@@ -43,8 +42,8 @@ def parse_dotenv(text: str, file: str, lookup: Mapping[str, str]) -> dict[str, s
             continue
         match = _KEY.match(line)
         if not match:
-            raise ComposeError(f"cannot parse line '{stripped[:60]}'", file=file, line=index,
-                               hint="write KEY=VALUE, one per line")
+            raise ComposeError("cannot parse this line (not shown: it may hold a credential)", file=file,
+                               line=index, hint="write KEY=VALUE, one per line")
         key = match.group(1)
         if match.group(2) != "=":
             values[key] = lookup.get(key)
@@ -71,8 +70,9 @@ def parse_dotenv(text: str, file: str, lookup: Mapping[str, str]) -> dict[str, s
         try:
             values[key] = substitute(raw, scope)
         except InterpolationError as exc:
-            exc.file, exc.line, exc.key = file, index, key
-            raise
+            raise InterpolationError(f"the value of {key} has an invalid or failing ${{...}} expression "
+                                     "(not shown: it may hold a credential)", file=file, line=index, key=key,
+                                     hint=exc.hint) from None
     return values
 
 
@@ -110,16 +110,3 @@ def _closing_quote(body: str, quote: str) -> int | None:
             return i
         i += 1
     return None
-
-
-def read_env_file(path: Path, key: str | None = None) -> str:
-    """The text of a `.env` / `env_file`, size-bounded, with read errors as clear messages."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_ENV_FILE_BYTES:
-            raise ComposeError(f"env file is {size:,} bytes; its values must fit a ConfigMap or Secret (1 MiB)",
-                               file=str(path), key=key, hint="is this really an env file? point env_file at one")
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError as exc:
-        raise ComposeError(f"cannot read env file: {exc.strerror}", file=str(path), key=key,
-                           hint="check that it is a readable file") from None

@@ -10,18 +10,25 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ComposeError
+from ..errors import InterpolationError
+from ..limits import INTERPOLATED_BYTES, INTERPOLATION_DEPTH
 
 _NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
+_REFERENCE = re.compile(r"\$\{?([_A-Za-z][_A-Za-z0-9]*)")
 _OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+class Substituted(dict):
+    """Where interpolation changed a value: {dotted key: (variables named, value)}, so error
+    messages can name the variables instead of printing what they hold; `total` counts the
+    characters produced (bounded by INTERPOLATED_BYTES)."""
+
+    total = 0
 
 
-class InterpolationError(ComposeError):
-    """A template is malformed or a required variable is unset."""
-
-
-def _braced(text: str, start: int, env: Mapping[str, str]) -> tuple[str, int]:
+def _braced(text: str, start: int, env: Mapping[str, str], depth: int) -> tuple[str, int]:
     """Expand `${...}` whose body starts at `start`; return value and the index after `}`."""
+    if depth > INTERPOLATION_DEPTH:
+        raise InterpolationError(f"${{...}} expressions nest deeper than {INTERPOLATION_DEPTH} levels",
+                                 hint="flatten the nested defaults")
     match = _NAME.match(text, start)
     if not match:
         raise InterpolationError(f"invalid interpolation format in '{text}'",
@@ -33,7 +40,7 @@ def _braced(text: str, start: int, env: Mapping[str, str]) -> tuple[str, int]:
     if operator is None:
         raise InterpolationError(f"invalid interpolation format in '{text}'",
                                  hint="use ${NAME}, ${NAME:-default} or $$ for a literal $")
-    argument, end = _expand(text, pos + len(operator), env, stop_at_brace=True)
+    argument, end = _expand(text, pos + len(operator), env, stop_at_brace=True, depth=depth)
     present = name in env
     non_empty = present and env[name] != ""
     if operator in (":-", "-"):
@@ -49,7 +56,7 @@ def _braced(text: str, start: int, env: Mapping[str, str]) -> tuple[str, int]:
     return value, end
 
 
-def _expand(text: str, pos: int, env: Mapping[str, str], stop_at_brace: bool) -> tuple[str, int]:
+def _expand(text: str, pos: int, env: Mapping[str, str], stop_at_brace: bool, depth: int = 0) -> tuple[str, int]:
     out: list[str] = []
     length = len(text)
     while pos < length:
@@ -74,7 +81,7 @@ def _expand(text: str, pos: int, env: Mapping[str, str], stop_at_brace: bool) ->
             out.append("$")
             pos += 2
         elif following == "{":
-            value, pos = _braced(text, pos + 2, env)
+            value, pos = _braced(text, pos + 2, env, depth + 1)
             out.append(value)
         else:
             match = _NAME.match(text, pos + 1)
@@ -97,26 +104,51 @@ def substitute(text: str, env: Mapping[str, str]) -> str:
     return _expand(text, 0, env, stop_at_brace=False)[0]
 
 
-def interpolate(value: Any, env: Mapping[str, str], path: tuple[str, ...] = ()) -> Any:
+def interpolate(value: Any, env: Mapping[str, str], path: tuple[str, ...] = (),
+                substituted: Substituted | None = None) -> Any:
     """Expand every string in `value`; top-level `x-` extensions are left alone.
 
-    Errors carry the key path so the caller can name the line.
+    Errors carry the key path so the caller can name the line; `substituted` collects
+    where values changed.
     """
     if isinstance(value, str):
         try:
-            return substitute(value, env)
+            result = substitute(value, env)
         except InterpolationError as exc:
             exc.key = ".".join(path)
             raise
+        if substituted is not None and result != value:
+            substituted[".".join(path)] = (tuple(dict.fromkeys(_REFERENCE.findall(value))), result)
+            substituted.total += len(result)
+            if substituted.total > INTERPOLATED_BYTES:
+                raise InterpolationError(f"${{...}} expressions produce more than {INTERPOLATED_BYTES:,} characters",
+                                         key=".".join(path), hint="a long variable is used in too many places")
+        return result
     if isinstance(value, dict):  # strings without `$` are most values: kept without a call
         return {k: (v if (v.__class__ is str and "$" not in v) or (not path and isinstance(k, str)
                                                                     and k.startswith("x-"))
-                    else interpolate(v, env, path + (str(k),)))
+                    else interpolate(v, env, path + (str(k),), substituted))
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [v if v.__class__ is str and "$" not in v else interpolate(v, env, path + (str(i),))
+        return [v if v.__class__ is str and "$" not in v else interpolate(v, env, path + (str(i),), substituted)
                 for i, v in enumerate(value)]
     from .yamlio import Override, Reset  # local: tags are rare
     if isinstance(value, (Reset, Override)):
-        return type(value)(interpolate(value.value, env, path))
+        return type(value)(interpolate(value.value, env, path, substituted))
     return value
+
+
+def scrub(text: str, key: str | None, substituted: Substituted) -> str:
+    """`text` with every value interpolation put at or under `key` replaced by the
+    variables' names.
+
+    >>> scrub("invalid value 's3cret'", "services.db.mem_limit", {"services.db.mem_limit": (("PW",), "s3cret")})
+    "invalid value '<value of $PW>'"
+    """
+    if not key:
+        return text
+    for where, (names, value) in substituted.items():
+        related = where == key or where.startswith(key + ".") or key.startswith(where + ".")
+        if related and value and value in text:
+            text = text.replace(value, "<value of " + ", ".join("$" + n for n in names) + ">")
+    return text

@@ -21,11 +21,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import limits
 from ..errors import ComposeError
 from ..mappings import compose_keys
+from ..project_files import ProjectFiles
 from . import canonical
-from .dotenv import parse_dotenv, parse_raw, read_env_file
-from .interpolate import interpolate
+from .dotenv import parse_dotenv, parse_raw
+from .interpolate import Substituted, interpolate, scrub
 from .merge import merge, strip_tags
 from .model import ComposeProject
 from .yamlio import load_documents, locate
@@ -37,33 +39,46 @@ _SERVICE_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 
 @dataclass
 class LoadOptions:
-    """What the command line adds to the files: profiles, env files, environment."""
+    """What the caller adds to the files: profiles, env files, environment, and whether files
+    outside the project folder may be read (`env_files` given by the caller are read wherever
+    they are, unless `trusted_env_files` is False: then they came from a project file)."""
 
     profiles: Sequence[str] = ()
     env_files: Sequence[Path] | None = None
     environ: Mapping[str, str] | None = None
     project_name: str | None = None
+    allow_outside_project: bool = False
+    trusted_env_files: bool = True
+
+
+@dataclass
+class _Shared:
+    """What one load keeps across its files: files `extends` read (each parsed once), files
+    included (each once), and the entries services got through `extends` (bounded)."""
+
+    extends_files: dict[str, dict] = field(default_factory=dict)
+    included: set[str] = field(default_factory=set)
+    extended_entries: int = 0
 
 
 @dataclass
 class _Context:
     env: dict[str, str]
+    files: ProjectFiles
     texts: dict[str, str] = field(default_factory=dict)
     loading: tuple[str, ...] = ()
+    substituted: Substituted = field(default_factory=Substituted)
+    shared: _Shared = field(default_factory=_Shared)
 
-    def read(self, path: Path) -> Any:
+    def read(self, path: Path, key: str | None = None) -> Any:
         """Read, parse and merge the documents of one file (cached text for error lines)."""
         name = str(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise ComposeError("file not found", file=name,
-                               hint="check the path, or run from the project folder") from None
-        except IsADirectoryError:
-            raise ComposeError("is a folder, not a compose file", file=name,
-                               hint="name the compose file inside it") from None
-        except OSError as exc:
-            raise ComposeError(f"cannot read: {exc.strerror}", file=name, hint="check permissions") from None
+        kind = self.files.kind(path, key)
+        if kind == "missing":
+            raise ComposeError("file not found", file=name, hint="check the path, or run from the project folder")
+        if kind == "folder":
+            raise ComposeError("is a folder, not a compose file", file=name, hint="name the compose file inside it")
+        raw = self.files.read_bytes(path, key, limits.COMPOSE_FILE_BYTES, "compose file")
         docs = load_documents(raw, name)
         self.texts[name] = raw.decode("utf-8-sig", errors="replace")
         docs = [d for d in docs if d is not None]
@@ -89,6 +104,9 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
 
 
 def _locate_error(exc: ComposeError, ctx: _Context, files: Sequence[str]) -> ComposeError:
+    """Name the file and line of the error's key; values interpolation put there are not shown."""
+    exc.message = scrub(exc.message, exc.key, ctx.substituted)
+    exc.hint = exc.hint and scrub(exc.hint, exc.key, ctx.substituted)
     if exc.file is None and exc.key:
         path = tuple(p for p in exc.key.split("."))
         for name in reversed(files):
@@ -146,14 +164,14 @@ def _canonical_file(data: dict, base: Path, file: str) -> dict:
     return out
 
 
-def _load_file(path: Path, base: Path, ctx: _Context) -> dict:
+def _load_file(path: Path, base: Path, ctx: _Context, key: str | None = None) -> dict:
     """One file, interpolated and canonical, with its extends and includes resolved."""
     name = str(path)
-    data = ctx.read(path)
+    data = ctx.read(path, key)
     _check_v1(data, name)
     try:
         _check_top_level(data, name)
-        data = interpolate(data, ctx.env)
+        data = interpolate(data, ctx.env, substituted=ctx.substituted)
         data = _canonical_file(data, base, name)
         _resolve_extends(data["services"], path, base, ctx)
     except ComposeError as exc:
@@ -191,13 +209,21 @@ def _add_included(data: dict, entry: dict, ctx: _Context, file: str) -> None:
     if str(first) in ctx.loading:
         raise ComposeError(f"include cycle through {first}", file=file, key="include",
                            hint="remove the include that points back")
+    if len(ctx.loading) > limits.INCLUDE_DEPTH:
+        raise ComposeError(f"includes nest deeper than {limits.INCLUDE_DEPTH} files", file=file, key="include",
+                           hint="flatten the includes")
+    if str(first) in ctx.shared.included:
+        return  # the same file again: merging it twice changes nothing
+    ctx.shared.included.add(str(first))
     base = entry.get("project_directory") or first.parent
     env_paths = entry.get("env_file") or [base / ".env"]
-    env = _environment(ctx.env, env_paths, explicit=bool(entry.get("env_file")))
-    sub = _Context(env=env, texts=ctx.texts, loading=ctx.loading + (str(first),))
+    env = _environment(ctx.env, env_paths, ctx.files, explicit=bool(entry.get("env_file")))
+    sub = _Context(env=env, files=ctx.files, texts=ctx.texts, loading=ctx.loading + (str(first),),
+                   substituted=ctx.substituted, shared=ctx.shared)
     merged: dict = {}
     for path in entry["path"]:
-        merged = merge(merged, _load_file(path, base, sub)) if merged else _load_file(path, base, sub)
+        loaded = _load_file(path, base, sub, key="include")
+        merged = merge(merged, loaded) if merged else loaded
     for section in ("services",) + _RESOURCES:
         for name, value in (merged.get(section) or {}).items():
             mine = data[section] = data.get(section) or {}
@@ -229,35 +255,54 @@ def _extended(name: str, services: dict, path: Path, ctx: _Context,
     if ident in chain:
         raise ComposeError(f"extends cycle: {' -> '.join(n for _, n in chain + (ident,))}",
                            key=f"services.{name}.extends", hint="break the loop of extends")
+    if len(chain) >= limits.EXTENDS_DEPTH:
+        raise ComposeError(f"extends chain longer than {limits.EXTENDS_DEPTH} services",
+                           key=f"services.{name}.extends", hint="shorten the chain of extends")
     other = spec.get("file")
     if other:
         other_path = Path(other)
-        raw = ctx.read(other_path)
-        try:
-            raw = interpolate(raw, ctx.env)
-            other_services = _canonical_file(raw, other_path.parent, str(other_path))["services"]
-        except ComposeError as exc:
-            raise _locate_error(exc, ctx, [str(other_path)]) from None
+        other_services = _extends_file(other_path, ctx, f"services.{name}.extends.file")
         base_service = _extended(spec["service"], other_services, other_path, ctx, chain + (ident,), cache)
     else:
         base_service = _extended(spec["service"], services, path, ctx, chain + (ident,), cache)
     own = {k: v for k, v in svc.items() if k != "extends"}
     result = merge({k: v for k, v in base_service.items() if k != "extends"}, own, ("services", name))
+    ctx.shared.extended_entries += sum(len(v) for v in result.values() if isinstance(v, (dict, list)))
+    if ctx.shared.extended_entries > limits.EXTENDED_ENTRIES:
+        raise ComposeError(f"services get more than {limits.EXTENDED_ENTRIES:,} entries through extends",
+                           key=f"services.{name}.extends", hint="extend smaller services, or fewer times")
     cache[ident] = result
     return result
 
 
-def _environment(environ: Mapping[str, str], env_paths: Sequence[Path], explicit: bool) -> dict[str, str]:
+def _extends_file(path: Path, ctx: _Context, key: str) -> dict:
+    """The canonical services of a file `extends` names, read and parsed once per load."""
+    known = ctx.shared.extends_files.get(str(path))
+    if known is None:
+        raw = ctx.read(path, key)
+        try:
+            raw = interpolate(raw, ctx.env, substituted=ctx.substituted)
+            known = _canonical_file(raw, path.parent, str(path))["services"]
+        except ComposeError as exc:
+            raise _locate_error(exc, ctx, [str(path)]) from None
+        ctx.shared.extends_files[str(path)] = known
+    return known
+
+
+def _environment(environ: Mapping[str, str], env_paths: Sequence[Path], files: ProjectFiles,
+                 explicit: bool) -> dict[str, str]:
     """Shell environment over the .env values (which may use the shell's)."""
     values: dict[str, str] = {}
     for path in env_paths:
-        if not path.exists():
+        kind = files.kind(path)
+        if kind == "missing":
             if explicit:
                 raise ComposeError("env file not found", file=str(path), hint="check the --env-file path")
             continue
-        if path.is_dir():
+        if kind == "folder":
             continue
-        parsed = parse_dotenv(read_env_file(path), str(path), {**values, **environ})
+        text = files.read_text(path, cap=limits.ENV_FILE_BYTES, what="env file")
+        parsed = parse_dotenv(text, str(path), {**values, **environ})
         values.update({k: v for k, v in parsed.items() if v is not None})
     return {**values, **environ}
 
@@ -392,22 +437,28 @@ def _check_cycles(services: dict) -> None:
 _ENV_FILE_FORMATS = {"": parse_dotenv, "raw": parse_raw}
 
 
-def _resolve_environment(services: dict, env: Mapping[str, str]) -> None:
-    """env_file contents under `environment`; bare keys filled from the environment."""
+def _resolve_environment(services: dict, env: Mapping[str, str], files: ProjectFiles) -> None:
+    """env_file contents under `environment`; bare keys filled from the environment. A file
+    several services use is parsed once (and counted at each use by the reader)."""
+    parsed: dict[tuple[Path, str], dict[str, str | None]] = {}
     for name, svc in services.items():
         merged: dict[str, Any] = {}
         for entry in svc.get("env_file") or []:
-            path = Path(entry["path"])
-            if (entry.get("format") or "") not in _ENV_FILE_FORMATS:
-                raise ComposeError(f"unsupported env_file format '{entry['format']}'",
-                                   key=f"services.{name}.env_file", hint="use format: raw, or leave format out")
-            if not path.exists():
+            path, key = Path(entry["path"]), f"services.{name}.env_file"
+            form = entry.get("format") or ""
+            if form not in _ENV_FILE_FORMATS:
+                raise ComposeError(f"unsupported env_file format '{entry['format']}'", key=key,
+                                   hint="use format: raw, or leave format out")
+            files.resolve(path, key, "env_file")
+            if files.kind(path, key) == "missing":
                 if entry.get("required", True):
-                    raise ComposeError(f"env_file {path} not found", key=f"services.{name}.env_file",
+                    raise ComposeError(f"env_file {path} not found", key=key,
                                        hint="create it, fix the path, or set required: false")
                 continue
-            values = _ENV_FILE_FORMATS[entry.get("format") or ""](
-                read_env_file(path, f"services.{name}.env_file"), str(path), env)
+            text = files.read_text(path, key, limits.ENV_FILE_BYTES, "env file")
+            values = parsed.get((path, form))
+            if values is None:
+                values = parsed[(path, form)] = _ENV_FILE_FORMATS[form](text, str(path), env)
             merged.update({k: v for k, v in values.items() if v is not None})  # a bare unset KEY is left out
         for key, value in (svc.get("environment") or {}).items():
             merged[key] = env.get(key) if value is None else value
@@ -415,17 +466,17 @@ def _resolve_environment(services: dict, env: Mapping[str, str]) -> None:
             svc["environment"] = merged
 
 
-def _resolve_labels(services: dict, env: Mapping[str, str]) -> None:
+def _resolve_labels(services: dict, env: Mapping[str, str], files: ProjectFiles) -> None:
     """label_file contents under `labels` (entries of `labels` win; keys without a value are
     dropped), as Compose merges them; the files stay listed for the audit."""
     for name, svc in services.items():
         merged: dict[str, Any] = {}
         for file in svc.get("label_file") or []:
-            path = Path(file)
-            if not path.is_file():
-                raise ComposeError(f"label_file {path} not found", key=f"services.{name}.label_file",
-                                   hint="create it or fix the path")
-            values = parse_dotenv(read_env_file(path, f"services.{name}.label_file"), str(path), env)
+            path, key = Path(file), f"services.{name}.label_file"
+            files.resolve(path, key, "label_file")
+            if files.kind(path, key) == "missing":
+                raise ComposeError(f"label_file {path} not found", key=key, hint="create it or fix the path")
+            values = parse_dotenv(files.read_text(path, key, limits.ENV_FILE_BYTES, "label file"), str(path), env)
             merged.update({k: v for k, v in values.items() if v is not None})
         if merged:
             svc["labels"] = {**merged, **(svc.get("labels") or {})}
@@ -435,7 +486,10 @@ def _check_files(data: dict) -> None:
     for section in ("secrets", "configs"):
         for name, entry in (data.get(section) or {}).items():
             file = entry.get("file")
-            if file and not entry.get("external") and not Path(file).exists():
+            if file is not None and not isinstance(file, str):
+                raise ComposeError("must be a string", key=f"{section}.{name}.file",
+                                   hint="write file: ./path/to/the/file")
+            if file and not entry.get("external") and not os.path.exists(file):
                 raise ComposeError(f"{section[:-1]} '{name}' points to {file}, which does not exist",
                                    key=f"{section}.{name}.file", hint="create the file or fix the path")
 
@@ -467,13 +521,12 @@ def _typed(data: dict, name: str, working_dir: Path, files: list[Path], env: dic
 
 def _validation_error(exc: ValidationError, ctx: _Context, files: list[str]) -> ComposeError:
     first = exc.errors()[0]
-    loc = [str(p) for p in first["loc"]]
-    if loc and loc[0] == "services" and len(loc) > 1:
-        loc = loc  # services.<name>.<field>...
-    key = ".".join(loc)
+    key = ".".join(str(p) for p in first["loc"])
     value = first.get("input")
-    shown = f" '{value}'" if isinstance(value, (str, int, float)) and len(str(value)) < 60 else ""
-    error = ComposeError(f"invalid value{shown}: {first['msg']}", key=key,
+    message = first["msg"].removeprefix("Value error, ")
+    if isinstance(value, (str, int, float)) and len(str(value)) < 60 and str(value) not in message:
+        message = f"invalid value '{value}': {message}"
+    error = ComposeError(message, key=key,
                          hint="see the Compose specification for this key's type")
     return _locate_error(error, ctx, files)
 
@@ -491,9 +544,11 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
     paths = [Path(os.path.abspath(p)) for p in paths]
     working_dir = paths[0].parent
     environ = dict(os.environ if options.environ is None else options.environ)
-    env_paths = list(options.env_files) if options.env_files else [working_dir / ".env"]
-    env = _environment(environ, env_paths, explicit=bool(options.env_files))
-    ctx = _Context(env=env, loading=tuple(str(p) for p in paths))
+    env_paths = [Path(p) for p in options.env_files] if options.env_files else [working_dir / ".env"]
+    trusted = paths + (env_paths if options.env_files and options.trusted_env_files else [])
+    files = ProjectFiles.of_compose_files(paths, options.allow_outside_project, trusted)
+    env = _environment(environ, env_paths, files, explicit=bool(options.env_files))
+    ctx = _Context(env=env, files=files, loading=tuple(str(p) for p in paths))
     names = [str(p) for p in paths]
     data: dict = {}
     for path in paths:
@@ -502,6 +557,9 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
     if any("!reset" in text or "!override" in text for text in ctx.texts.values()):
         data = strip_tags(data)  # a walk over everything, only when a file has the tags
     data.setdefault("services", {})
+    if len(data["services"] or {}) > limits.SERVICES:
+        raise ComposeError(f"more than {limits.SERVICES:,} services", file=names[0], key="services",
+                           hint="split the project; each part converts on its own")
     try:
         profiles = set(options.profiles) or {p for p in env.get("COMPOSE_PROFILES", "").split(",") if p}
         defined = set(data["services"] or {})
@@ -510,11 +568,13 @@ def load_project(files: Sequence[str | Path], options: LoadOptions | None = None
         _check_services(data["services"], data, defined)
         _check_sources(data)
         _check_files(data)
-        _resolve_environment(data["services"], env)
-        _resolve_labels(data["services"], env)
+        _resolve_environment(data["services"], env, files)
+        _resolve_labels(data["services"], env, files)
         _defaults(data["services"])
         name = _project_name(data, env, working_dir, options.project_name)
-        return _typed(data, name, working_dir, paths, env)
+        project = _typed(data, name, working_dir, paths, env)
+        project._reader = files  # the passes read through the same reader: one budget per run
+        return project
     except ComposeError as exc:
         raise _locate_error(exc, ctx, names) from None
     except ValidationError as exc:

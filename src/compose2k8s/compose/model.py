@@ -5,10 +5,11 @@ Only the fields compose2k8s reads are typed; other known keys are kept as they a
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .units import parse_bytes, parse_duration
 
@@ -17,7 +18,49 @@ def _optional(convert: Any) -> BeforeValidator:
     return BeforeValidator(lambda value: None if value is None else convert(value))
 
 
+def _cpus(value: Any) -> Any:
+    """CPUs: a finite number from 0 (no limit) up; what a cluster accepts."""
+    number = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else value
+    if isinstance(number, float) and not (math.isfinite(number) and 0 <= number <= MAX_CPUS):
+        raise ValueError(f"invalid cpus: '{value}' (give a number of CPUs from 0 (no limit) to {MAX_CPUS:,}, e.g. 0.5)")
+    return number
+
+
+def _restart(value: Any) -> Any:
+    """Docker's restart policies (the daemon's wording for others)."""
+    policy, _, count = str(value).partition(":")
+    if policy not in RESTART_POLICIES or (count and (policy != "on-failure" or not count.isdigit())):
+        raise ValueError(f"invalid restart policy: unknown policy '{value}'; use one of 'no', 'always', "
+                         "'on-failure', or 'unless-stopped'")
+    return value
+
+
+def _extra_hosts(value: Any) -> Any:
+    """`HOST:IP` / `HOST=IP` entries (the reference's wording for others)."""
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, str) or not any(sep in entry for sep in ":="):
+            raise ValueError(f"invalid additional host, missing IP: {entry}")
+    return value
+
+
+def _restart_policy(value: Any) -> Any:
+    """deploy.restart_policy: a mapping whose condition is none, on-failure or any."""
+    if value is None:
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("restart_policy must be a mapping")
+    condition = value.get("condition")
+    if condition is not None and condition not in ("none", "on-failure", "any"):
+        raise ValueError(f"invalid restart_policy condition '{condition}': use none, on-failure or any")
+    return value
+
+
+MAX_CPUS = 100_000
+INT32 = 2**31 - 1  # replicas, retries: Kubernetes counts in int32
+RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
 Duration = Annotated[float | None, _optional(parse_duration)]  # seconds, from "1m30s"
+Cpus = Annotated[float | None, _optional(_cpus)]
+RestartPolicy = Annotated[str | None, _optional(_restart)]
 ByteSize = Annotated[int | None, _optional(parse_bytes)]  # bytes, from "512M" (MiB, as Docker)
 Text = Annotated[str | None, _optional(str)]  # numbers written where Compose wants a string
 
@@ -82,7 +125,7 @@ class Healthcheck(_Model):
     timeout: Duration = None
     start_period: Duration = None
     start_interval: Duration = None
-    retries: int | None = None
+    retries: int | None = Field(default=None, ge=0, le=INT32)
     disable: bool = False
 
 
@@ -108,7 +151,7 @@ class FileMount(_Model):
 
 
 class ResourceSpec(_Strict):
-    cpus: float | None = None
+    cpus: Cpus = None
     memory: ByteSize = None
     pids: int | None = None
     devices: list[dict[str, Any]] | None = None
@@ -135,9 +178,9 @@ class Resources(_Strict):
 
 class Deploy(_Model):
     mode: str = "replicated"
-    replicas: int | None = Field(default=None, ge=0)
+    replicas: int | None = Field(default=None, ge=0, le=INT32)
     resources: Resources | None = None
-    restart_policy: dict[str, Any] | None = None
+    restart_policy: Annotated[dict[str, Any] | None, BeforeValidator(_restart_policy)] = None
     labels: dict[str, str] | None = None
 
     @field_validator("labels", mode="before")
@@ -145,6 +188,21 @@ class Deploy(_Model):
     def _labels(cls, value: Any) -> Any:
         from .canonical import key_values
         return key_values(value, "deploy.labels", "")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shapes(cls, data: Any) -> Any:
+        """The untyped parts the passes read: placement's lists, update_config a mapping."""
+        if isinstance(data, dict):
+            placement = data.get("placement")
+            if placement is not None and not isinstance(placement, dict):
+                raise ValueError("placement must be a mapping")
+            for key in ("constraints", "preferences"):
+                if (placement or {}).get(key) is not None and not isinstance(placement[key], list):
+                    raise ValueError(f"placement.{key} must be a list")
+            if data.get("update_config") is not None and not isinstance(data["update_config"], dict):
+                raise ValueError("update_config must be a mapping")
+        return data
 
 
 class ServiceHook(_Strict):
@@ -201,7 +259,7 @@ class Service(_Model):
     depends_on: dict[str, Dependency] = Field(default_factory=dict)
     healthcheck: Healthcheck | None = None
     deploy: Deploy | None = None
-    restart: str | None = None
+    restart: RestartPolicy = None
     secrets: list[FileMount] = Field(default_factory=list)
     configs: list[FileMount] = Field(default_factory=list)
     profiles: list[str] = Field(default_factory=list)
@@ -217,7 +275,7 @@ class Service(_Model):
     cap_drop: list[str] = Field(default_factory=list)
     security_opt: list[str] = Field(default_factory=list)
     tmpfs: list[str] = Field(default_factory=list)
-    extra_hosts: list[str] | dict[str, Any] = Field(default_factory=list)
+    extra_hosts: Annotated[list[str] | dict[str, Any], BeforeValidator(_extra_hosts)] = Field(default_factory=list)
     stop_grace_period: Duration = None
     init: bool | None = None
     tty: bool = False
@@ -226,8 +284,8 @@ class Service(_Model):
     sysctls: dict[str, str] = Field(default_factory=dict)
     mem_limit: ByteSize = None
     mem_reservation: ByteSize = None
-    cpus: float | None = None
-    scale: int | None = Field(default=None, ge=0)
+    cpus: Cpus = None
+    scale: int | None = Field(default=None, ge=0, le=INT32)
     pull_policy: str | None = None
     post_start: list[ServiceHook] = Field(default_factory=list)
     pre_stop: list[ServiceHook] = Field(default_factory=list)
@@ -279,3 +337,12 @@ class ComposeProject(_Model):
     extensions: dict[str, Any] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict, exclude=True)
     warnings: list[str] = Field(default_factory=list, exclude=True)
+    _reader: Any = PrivateAttr(default=None)
+
+    def reader(self, allow_outside: bool = False) -> Any:
+        """The run's file reader (`project_files.ProjectFiles`, made by the loader, so every
+        read of one conversion is counted together); a new one for a project built by hand."""
+        from ..project_files import ProjectFiles
+        if self._reader is None or self._reader.allow_outside != allow_outside:
+            self._reader = ProjectFiles.of_compose_files(self.files, allow_outside)
+        return self._reader

@@ -9,6 +9,7 @@ before anything is constructed, so an alias bomb is refused in milliseconds.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -16,17 +17,19 @@ from typing import Any
 import yaml
 
 from ..errors import ComposeError
+from ..limits import COLLECTION_ITEMS
+from ..limits import YAML_DEPTH as MAX_DEPTH
+from ..limits import YAML_EXPANDED_VALUES as MAX_EXPANDED_NODES
+from ..limits import YAML_INPUT_BYTES as MAX_INPUT_BYTES
 
 try:  # libyaml when present: several times faster on big files
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the pyyaml build
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
 
-MAX_EXPANDED_NODES = 5_000_000
 ALIAS_EXPANSION_FLOOR = 100_000  # below this, aliases may expand freely
 ALIAS_EXPANSION_RATIO = 20  # above the floor: expanded values per written value
-MAX_DEPTH = 200
-MAX_INPUT_BYTES = 32 * 1024 * 1024
+SCALAR_UNIT = 64  # a string counts as one value per this many characters
 
 
 @dataclass(frozen=True)
@@ -48,19 +51,27 @@ def _too_deep(line: int | None = None, file: str | None = None) -> ComposeError:
                         hint="flatten the document; Compose files are never this deep")
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
+def _too_many(node: yaml.Node, what: str) -> ComposeError:
+    return ComposeError(f"a {what} with more than {COLLECTION_ITEMS:,} entries", line=node.start_mark.line + 1,
+                        hint="split the project; no real compose file comes near this")
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int, written: list[int]) -> int:
+    """Values under `node` with aliases expanded (long strings weigh more); `written` adds up
+    each node's own weight once."""
     if depth > MAX_DEPTH:
         raise _too_deep(node.start_mark.line + 1)
     known = memo.get(id(node))
     if known is not None:
         return known
-    size = 1
+    size = 1 + len(node.value) // SCALAR_UNIT if isinstance(node, yaml.ScalarNode) else 1
+    written[0] += size
     if isinstance(node, yaml.SequenceNode):
         for child in node.value:
-            size += _expanded_size(child, memo, depth + 1)
+            size += _expanded_size(child, memo, depth + 1, written)
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            size += _expanded_size(key, memo, depth + 1) + _expanded_size(value, memo, depth + 1)
+            size += _expanded_size(key, memo, depth + 1, written) + _expanded_size(value, memo, depth + 1, written)
     memo[id(node)] = size
     if size > MAX_EXPANDED_NODES:
         raise ComposeError(
@@ -72,10 +83,11 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
 
 def _check_expansion(node: yaml.Node) -> None:
     memo: dict[int, int] = {}
-    total = _expanded_size(node, memo, 0)
-    if total > ALIAS_EXPANSION_FLOOR and total > ALIAS_EXPANSION_RATIO * len(memo):
+    written = [0]
+    total = _expanded_size(node, memo, 0, written)
+    if total > ALIAS_EXPANSION_FLOOR and total > ALIAS_EXPANSION_RATIO * written[0]:
         raise ComposeError(
-            f"YAML aliases expand {len(memo):,} written values into {total:,}",
+            f"YAML aliases expand {written[0]:,} written values into {total:,}",
             line=node.start_mark.line + 1,
             hint="this looks like an alias bomb; use fewer nested aliases")
 
@@ -126,9 +138,16 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         finally:
             self.depth -= 1
 
+    def construct_sequence(self, node: yaml.Node, deep: bool = False) -> list:
+        if isinstance(node, yaml.SequenceNode) and len(node.value) > COLLECTION_ITEMS:
+            raise _too_many(node, "list")
+        return super().construct_sequence(node, deep=deep)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep=True)  # PyYAML's error
+        if len(node.value) > COLLECTION_ITEMS:
+            raise _too_many(node, "mapping")
         seen: dict[Any, int] = {}
         special = False
         for key_node, _ in node.value:
@@ -236,6 +255,8 @@ def load_documents(text: str | bytes, file: str) -> list[Any]:
         text = _decode(text, file)
     loader = ComposeLoader(text)
     loader.may_alias = "&" in text
+    collecting = gc.isenabled()
+    gc.disable()  # building a big document makes no cycles; collections would only rescan it (3-5x slower)
     try:
         docs = []
         while loader.check_data():
@@ -255,6 +276,8 @@ def load_documents(text: str | bytes, file: str) -> list[Any]:
         raise _too_deep(file=file) from None
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
 
 
 def locate(text: str, path: tuple[str, ...]) -> int | None:
@@ -264,7 +287,7 @@ def locate(text: str, path: tuple[str, ...]) -> int | None:
     3
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_BaseLoader)  # libyaml when present: a big file in ms, not seconds
     except yaml.YAMLError:
         return None
     line = None

@@ -29,16 +29,16 @@ def secret_object(plan: Plan, secret: SecretData, placeholder: bool) -> dict[str
 def _unchanged(plan: Plan, plain: dict[str, str], found: list[str], folder: str) -> dict[str, str]:
     """Encrypted files of the previous tree that still hold the same values (determinism)."""
     from .. import sops
+    from ..project_files import ProjectFiles
     previous = plan.options.previous_tree
     kept: dict[str, str] = {}
     if previous is None:
         return kept
+    tree = ProjectFiles.at(previous)
     for name, text in plain.items():
-        path = Path(previous) / folder / f"{name}.sops.yaml"
-        if path.is_file():
-            old = path.read_text("utf-8")
-            if sops.reusable(old, text, found):
-                kept[name] = old
+        old = tree.try_read_text(Path(previous) / folder / f"{name}.sops.yaml")
+        if old is not None and sops.reusable(old, text, found):
+            kept[name] = old
     return kept
 
 
@@ -64,7 +64,7 @@ def secret_files(plan: Plan) -> tuple[dict[str, str], list[dict[str, Any]]]:
     shells = [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": s.name}} for s in plan.secrets]
     if mode == "placeholder":
         return {"secrets/secrets.yaml": _list(plan, True)}, shells
-    found, _ = sops.recipients(plan.options.age_recipients, Path(plan.project.working_dir))
+    found = plan.options.age_recipients  # chosen by the API (see sops.recipients)
     if not found:
         raise SecretsError(f"{len(plan.secrets)} Secret(s) to encrypt but no age recipient", hint=HINT)
     folder = "base/secrets" if mode in ("ksops", "flux") else "secrets"

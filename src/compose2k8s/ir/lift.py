@@ -18,6 +18,9 @@ def lift(project: ComposeProject, options: ConvertOptions) -> Plan:
         if service.extra("provider"):  # run by a Docker Compose plugin, not a container: see passes/providers.py
             continue
         name = dns_label(compose_name)
+        if not any(c.isalnum() for c in compose_name):  # '.', '..', '_', '--': no Kubernetes name, no folder
+            raise ComposeError(f"service name '{compose_name}' has no letter or digit", key=f"services.{compose_name}",
+                               hint="Kubernetes names (and the tree's folders) need one: rename the service")
         if name in taken:
             raise ComposeError(f"services '{taken[name]}' and '{compose_name}' both become '{name}' in Kubernetes",
                                key=f"services.{compose_name}", hint="rename one of them")

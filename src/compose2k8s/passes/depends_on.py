@@ -66,7 +66,8 @@ def dns_check(host: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[str, ...]:
-    """shlex.split, once per distinct healthcheck (stacks repeat the same few)."""
+    """shlex.split, once per distinct healthcheck (stacks repeat the same few); nothing for
+    unbalanced quotes (the check is then not rewritten: the wait falls back to TCP)."""
     try:
         return tuple(shlex.split(text))
     except ValueError:

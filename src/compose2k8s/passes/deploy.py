@@ -88,7 +88,7 @@ def _update(plan: Plan, w: Workload, update: dict[str, Any]) -> None:
     try:
         batch = int(update.get("parallelism", 1) or 0)
         delay = parse_duration(update["delay"]) if update.get("delay") else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         plan.note(name, "deploy", "update-config", f"update_config {update} has a value that is not a number "
                   "or duration; not mapped", "parallelism is a count, delay a duration like 10s")
         return

@@ -10,7 +10,10 @@ import math
 from typing import Any
 
 from ..analysis.healthcheck import classify, localize
+from pydantic import ValidationError
+
 from ..compose.model import Healthcheck
+from ..errors import ComposeError
 from ..ir.model import Plan, Workload, one_shot
 from ..kube_text import escape_expansion, seconds
 from ..mappings import probe_rules
@@ -91,13 +94,30 @@ def _startup(handler: dict[str, Any], check: Healthcheck) -> dict[str, Any] | No
     return {**handler, **probe_timing("startup", check)}
 
 
-def _kompose_check(labels: dict[str, str], prefix: str) -> Healthcheck | None:
+def _label_error(service: str, label: str, problem: str) -> ComposeError:
+    return ComposeError(f"label {label}: {problem}", key=f"services.{service}.labels",
+                        hint="fix the label's value (see Kompose's healthcheck labels)")
+
+
+def _kompose_check(service: str, labels: dict[str, str], prefix: str) -> Healthcheck | None:
     test = labels.get(prefix + "test")
     if not test:
         return None
-    return Healthcheck(test=["CMD-SHELL", test], interval=labels.get(prefix + "interval"),
-                       timeout=labels.get(prefix + "timeout"), retries=labels.get(prefix + "retries"),
-                       start_period=labels.get(prefix + "start_period"))
+    try:
+        return Healthcheck(test=["CMD-SHELL", test], interval=labels.get(prefix + "interval"),
+                           timeout=labels.get(prefix + "timeout"), retries=labels.get(prefix + "retries"),
+                           start_period=labels.get(prefix + "start_period"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        label = prefix + ".".join(str(p) for p in first["loc"])
+        raise _label_error(service, label, first["msg"].removeprefix("Value error, ")) from None
+
+
+def _label_port(service: str, labels: dict[str, str], label: str, default: int) -> int:
+    value = str(labels.get(label, default))
+    if not value.isdigit() or not 0 < int(value) <= 65535:
+        raise _label_error(service, label, f"'{value}' is not a port (1-65535)")
+    return int(value)
 
 
 def _http_override(probe: HttpProbe, w: Workload, base: dict[str, Any] | None) -> dict[str, Any]:
@@ -123,8 +143,8 @@ def _from_healthcheck(plan: Plan, w: Workload) -> None:
     if labels.get(KOMPOSE + "liveness.disable", "").lower() == "true" or svc.name in plan.facts.healthcheck_disabled:
         plan.trace_field(w, "healthcheck", "disabled, no probes")
         return
-    liveness_check = _kompose_check(labels, KOMPOSE + "liveness.") or check
-    readiness_check = _kompose_check(labels, KOMPOSE + "readiness.") or liveness_check
+    liveness_check = _kompose_check(svc.name, labels, KOMPOSE + "liveness.") or check
+    readiness_check = _kompose_check(svc.name, labels, KOMPOSE + "readiness.") or liveness_check
     own = _own_names(plan, w)
     liveness_check = _localized(plan, svc.name, liveness_check, own)
     readiness_check = _localized(plan, svc.name, readiness_check, own)
@@ -141,11 +161,12 @@ def _from_healthcheck(plan: Plan, w: Workload) -> None:
     period = probe_rules().timings["kompose_liveness"].period
     http_path = labels.get(KOMPOSE + "liveness.http_get_path")
     if http_path:
-        port = int(labels.get(KOMPOSE + "liveness.http_get_port", w.ports[0].port if w.ports else 80))
+        port = _label_port(svc.name, labels, KOMPOSE + "liveness.http_get_port", w.ports[0].port if w.ports else 80)
         w.container["livenessProbe"] = {"httpGet": {"path": http_path, "port": port}, "periodSeconds": period}
     tcp_port = labels.get(KOMPOSE + "liveness.tcp_port")
     if tcp_port:
-        w.container["livenessProbe"] = {"tcpSocket": {"port": int(tcp_port)}, "periodSeconds": period}
+        w.container["livenessProbe"] = {"tcpSocket": {"port": _label_port(svc.name, labels, KOMPOSE + "liveness.tcp_port",
+                                                                          0)}, "periodSeconds": period}
 
 
 def run(plan: Plan) -> Plan:

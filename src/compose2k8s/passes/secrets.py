@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ..ir.model import Plan, SecretData
 from ..names import config_key, dns_label, existing_name
-from ..project_files import read_project_file
 
 
 def _value(plan: Plan, name: str) -> bytes | None:
@@ -18,8 +17,8 @@ def _value(plan: Plan, name: str) -> bytes | None:
             plan.note("", "secrets", "secret-env-unset", f"secret {name} reads ${top.environment}, which is not set",
                       "set it when converting; the Secret gets REPLACE_ME")
         return value.encode() if value is not None else None
-    return read_project_file(Path(top.file), plan.project.working_dir, plan.options.allow_outside_project,
-                             f"secrets.{name}.file")
+    reader = plan.project.reader(plan.options.allow_outside_project)
+    return reader.read_bytes(Path(top.file), f"secrets.{name}.file", what="secret file")
 
 
 def run(plan: Plan) -> Plan:

@@ -1,6 +1,7 @@
 """Volumes: named volumes and bind folders → claims (shared ones ReadWriteMany), single
-files → ConfigMaps (writable ones through the guide's emptyDir copy), tmpfs and
-anonymous volumes → emptyDir, `configs:` → ConfigMaps, host system paths → diagnostics.
+files → ConfigMaps (keys, certificates' private parts and password files → a Secret;
+writable ones through the guide's emptyDir copy), tmpfs and anonymous volumes → emptyDir,
+`configs:` → ConfigMaps, host system paths → diagnostics.
 """
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analysis.secret_names import looks_secret_file
 from ..analysis.volume_drivers import backing_of
 from ..compose.model import Mount
-from ..ir.model import Claim, NfsShare, Plan, Workload
+from ..ir.model import Claim, NfsShare, Plan, SecretData, Workload
 from ..kube_text import quantity_memory
 from ..mappings import helper_images, host_paths
 from ..names import config_key, dns_label, existing_name
-from ..project_files import read_project_file
 
 
 @dataclass
@@ -173,56 +174,81 @@ def _rel(plan: Plan, path: str) -> str:
 
 
 def _files(plan: Plan, w: Workload, files: list[Mount]) -> None:
-    """Single files → one ConfigMap per service; writable ones copied to an emptyDir."""
-    name = f"{w.name}-files"
+    """Single files → one ConfigMap per service (secret-looking ones → one Secret, mounted at
+    the same paths); writable ones copied to an emptyDir."""
+    name, secret_name = f"{w.name}-files", f"{w.name}-secret-files"
+    reader = plan.project.reader(plan.options.allow_outside_project)
     data: dict[str, str] = {}
     binary: dict[str, str] = {}
-    writable: list[tuple[str, Mount]] = []
+    private: dict[str, bytes] = {}
+    writable: list[tuple[str, Mount, str]] = []
     for mount in files:
-        content = read_project_file(Path(mount.source), plan.project.working_dir,
-                                    plan.options.allow_outside_project, f"services.{w.service.name}.volumes")
+        content = reader.read_bytes(Path(mount.source), f"services.{w.service.name}.volumes", what="bind-mounted file")
         key = config_key(Path(mount.source).name)
-        while key in data or key in binary:
+        while key in data or key in binary or key in private:
             key = "x-" + key
-        text = _text(plan, w.service.name, content, f"file {_rel(plan, mount.source)}")
-        if text is None:
+        secret = looks_secret_file(Path(mount.source).name, content)
+        volume, source = ("secret-files", f"Secret {secret_name}") if secret else ("files", f"ConfigMap {name}")
+        text = None if secret else _text(plan, w.service.name, content, f"file {_rel(plan, mount.source)}")
+        if secret:
+            private[key] = content
+        elif text is None:
             binary[key] = base64.b64encode(content).decode()
         else:
             data[key] = text
         if mount.read_only:
-            w.mount({"name": "files", "configMap": {"name": name}},
-                   {"name": "files", "mountPath": mount.target, "subPath": key, "readOnly": True})
-            plan.trace(w.service.name, "volumes", f"{mount.target} ← ConfigMap {name} key {key} (read-only)")
+            w.mount(_file_volume(volume, name, secret_name),
+                    {"name": volume, "mountPath": mount.target, "subPath": key, "readOnly": True})
+            plan.trace(w.service.name, "volumes", f"{mount.target} ← {source} key {key} (read-only)")
         else:
-            writable.append((key, mount))
-            plan.trace(w.service.name, "volumes", f"{mount.target} ← ConfigMap {name} key {key}, copied to a "
+            writable.append((key, mount, volume))
+            plan.trace(w.service.name, "volumes", f"{mount.target} ← {source} key {key}, copied to a "
                        "writable emptyDir by init container copy-writable-files")
     if writable:
-        if not any(v["name"] == "files" for v in w.volumes):  # the init container reads it
-            w.volumes.append({"name": "files", "configMap": {"name": name}})
-        owner = w.container.get("securityContext", {}).get("runAsUser")
-        script = "set -e\n" + "".join(f"cp /templates/{k} /writable/{k}\n" for k, _ in writable)
-        if owner is not None:
-            group = w.container["securityContext"].get("runAsGroup", owner)
-            script += f"chown -R {owner}:{group} /writable\n"
-        script += "echo copied " + " ".join(k for k, _ in writable) + "\n"
-        w.init_containers.append({"name": "copy-writable-files", "image": helper_images().busybox,
-                                  "command": ["sh", "-c", script],
-                                  "volumeMounts": [{"name": "files", "mountPath": "/templates", "readOnly": True},
-                                                   {"name": "writable-files", "mountPath": "/writable"}]})
-        for key, mount in writable:
-            w.mount({"name": "writable-files", "emptyDir": {}},
-                    {"name": "writable-files", "mountPath": mount.target, "subPath": key})
-        plan.note(w.service.name, "volumes", "writable-file",
-                  f"writable file(s) {', '.join(m.target for _, m in writable)} are copied from ConfigMap {name} "
-                  "into an emptyDir at start: edits in the pod are lost on restart",
-                  "edit the ConfigMap and restart the rollout to keep a change", severity="info")
-    obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w)}
-    if data:
-        obj["data"] = dict(sorted(data.items()))
-    if binary:
-        obj["binaryData"] = dict(sorted(binary.items()))
-    plan.add(w.service.name, obj)
+        _writable_copies(plan, w, writable, name, secret_name)
+    if private:
+        plan.secrets.append(SecretData(name=secret_name, service=w.service.name, data=private))
+    if data or binary or not private:
+        obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(name, w)}
+        if data:
+            obj["data"] = dict(sorted(data.items()))
+        if binary:
+            obj["binaryData"] = dict(sorted(binary.items()))
+        plan.add(w.service.name, obj)
+
+
+def _file_volume(volume: str, config_map: str, secret: str) -> dict[str, Any]:
+    if volume == "secret-files":
+        return {"name": volume, "secret": {"secretName": secret}}
+    return {"name": volume, "configMap": {"name": config_map}}
+
+
+def _writable_copies(plan: Plan, w: Workload, writable: list[tuple[str, Mount, str]], name: str,
+                     secret_name: str) -> None:
+    """Writable files: an init container copies them from the ConfigMap (or Secret) into an emptyDir."""
+    sources = {"files": "/templates", "secret-files": "/secret-templates"}
+    used = sorted({volume for _, _, volume in writable})
+    for volume in used:
+        if not any(v["name"] == volume for v in w.volumes):  # the init container reads it
+            w.volumes.append(_file_volume(volume, name, secret_name))
+    owner = w.container.get("securityContext", {}).get("runAsUser")
+    script = "set -e\n" + "".join(f"cp {sources[v]}/{k} /writable/{k}\n" for k, _, v in writable)
+    if owner is not None:
+        group = w.container["securityContext"].get("runAsGroup", owner)
+        script += f"chown -R {owner}:{group} /writable\n"
+    script += "echo copied " + " ".join(k for k, _, _ in writable) + "\n"
+    w.init_containers.append({"name": "copy-writable-files", "image": helper_images().busybox,
+                              "command": ["sh", "-c", script],
+                              "volumeMounts": [*({"name": v, "mountPath": sources[v], "readOnly": True} for v in used),
+                                               {"name": "writable-files", "mountPath": "/writable"}]})
+    for key, mount, _ in writable:
+        w.mount({"name": "writable-files", "emptyDir": {}},
+                {"name": "writable-files", "mountPath": mount.target, "subPath": key})
+    plan.note(w.service.name, "volumes", "writable-file",
+              f"writable file(s) {', '.join(m.target for _, m, _ in writable)} are copied from "
+              f"{'ConfigMap ' + name if 'files' in used else 'Secret ' + secret_name} into an emptyDir at start: "
+              "edits in the pod are lost on restart",
+              "edit the ConfigMap and restart the rollout to keep a change", severity="info")
 
 
 def _text(plan: Plan, service: str, content: bytes, where: str) -> str | None:
@@ -260,8 +286,8 @@ def _configs(plan: Plan) -> None:
                 elif top.environment:
                     content = plan.project.environment.get(top.environment, "").encode()
                 else:
-                    content = read_project_file(Path(top.file), plan.project.working_dir,
-                                                plan.options.allow_outside_project, f"configs.{ref.source}.file")
+                    reader = plan.project.reader(plan.options.allow_outside_project)
+                    content = reader.read_bytes(Path(top.file), f"configs.{ref.source}.file", what="config file")
                 obj: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": plan.meta(cm_name)}
                 text = _text(plan, compose_name, content, f"config {ref.source}")
                 if text is None:
@@ -367,4 +393,4 @@ def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:
     else:
         plan.note(svc, "volumes", "host-path-dropped",
                   f"host path {mount.source} → {mount.target} is not mapped: pods do not see the node's files",
-                  "allow hostPath explicitly with allow_host_path in compose2k8s.yaml if you must")
+                  "allow hostPath explicitly with --allow-host-path if you must")

@@ -90,7 +90,15 @@ class CommandCheck:
                     None)
 
     def _exists(self, namespace: str, kind: str, name: str) -> bool:
-        return self.find(namespace, kind, name) is not None or name in self.created.get((namespace, kind), set())
+        return self.find(namespace, kind, name) is not None or name in self.created.get((namespace, kind), set()) \
+            or (kind == "PersistentVolumeClaim" and name in self._template_claims(namespace))
+
+    def _template_claims(self, namespace: str) -> set[str]:
+        """The claims StatefulSets make from their templates: <template>-<statefulset>-<ordinal>."""
+        label = self.namespaces().get(namespace)
+        return {f"{t['metadata']['name']}-{o['metadata']['name']}-{i}"
+                for o in self.rendered.get(label, []) if o["kind"] == "StatefulSet"
+                for t in o["spec"].get("volumeClaimTemplates", []) for i in range(o["spec"].get("replicas", 1))}
 
     def _paths(self, words: list[str]) -> list[str]:
         problems = []

@@ -111,16 +111,20 @@ volumes: {certs: {}}
 
 
 def test_folders_are_copied_into_kind_before_the_overlay_and_seeded_after_it_elsewhere():
-    readme = convert_case("volumes-sharing").files["README.md"]
+    readme = convert_case("volumes-folders").files["README.md"]
     dev = _overlay_steps(readme, "dev")
-    copy = "cp -a ./shared/. /tmp/kind-data/volumes-sharing-dev/writer-shared/"
+    copy = "cp -a ./pgdata/. /tmp/kind-data/volumes-folders-dev/db-pgdata-db-0/"
     assert dev.index(copy) < dev.index("kubectl apply -k overlays/dev")
     staging = _overlay_steps(readme, "staging")
     first, again = (i for i, s in enumerate(staging) if s == "kubectl apply -k overlays/staging")
-    seeded = staging.index("kubectl -n volumes-sharing-staging exec -i seed-writer-shared -- tar -xf - -C /claim")
-    stopped = staging.index("kubectl -n volumes-sharing-staging scale deployment/reader deployment/sidecar "
-                            "deployment/writer --replicas=0")
+    seeded = staging.index("kubectl -n volumes-folders-staging exec -i seed-db-pgdata-db-0 -- tar -xf - -C /claim")
+    stopped = staging.index("kubectl -n volumes-folders-staging scale statefulset/db --replicas=0")
     assert first < stopped < seeded < again
+
+
+def test_folders_holding_only_placeholders_get_no_copy_commands():
+    readme = convert_case("volumes-sharing").files["README.md"]
+    assert "./shared/." not in readme and "seed-" not in readme  # .keep only: the services fill them
 
 
 def test_build_only_images_and_placeholder_secrets_are_listed(tmp_path):
@@ -135,23 +139,23 @@ def test_the_readme_is_deterministic():
     assert convert_case("cptm8").files["README.md"] == convert_case("cptm8").files["README.md"]
 
 
-@pytest.mark.parametrize("wrong, right", [
-    ("-k overlays/dev", "-k overlays/qa"),
-    ("sops -d secrets/secrets.sops.yaml", "sops -d secrets/other.sops.yaml"),
-    ("-n cptm8-staging", "-n cptm8-stage"),
-    ("statefulset/postgresqlm8", "statefulset/postgres"),
-    ("deployment/asmm8 -c wait-for-postgresqlm8", "deployment/asmm8 -c wait-for-db"),
-    ("svc/opensearch-service 9200:9200", "svc/opensearch-service 9200:9201"),
-    ("get ingress cptm8", "get ingress cptm9"),
-    ("--from=cronjob/ecr-token-refresher", "--from=cronjob/ecr-refresher"),
-    ('"claimName":"asmm8-log"', '"claimName":"asmm8-logs"'),
-    ("/tmp/kind-data/cptm8-dev/num8-log/", "/tmp/kind-data/cptm8-dev/num8-logs/"),
-    ("create secret tls cptm8-tls", "create secret tls cptm8-cert"),
-    ("-l app.kubernetes.io/name=asmm8", "-l app.kubernetes.io/name=asm"),
-    ("--config overlays/dev/kind-cluster.yaml", "--config overlays/dev/kind.yaml"),
+@pytest.mark.parametrize("case, wrong, right", [
+    ("cptm8", "-k overlays/dev", "-k overlays/qa"),
+    ("cptm8", "sops -d secrets/secrets.sops.yaml", "sops -d secrets/other.sops.yaml"),
+    ("cptm8", "-n cptm8-staging", "-n cptm8-stage"),
+    ("cptm8", "statefulset/postgresqlm8", "statefulset/postgres"),
+    ("cptm8", "deployment/asmm8 -c wait-for-postgresqlm8", "deployment/asmm8 -c wait-for-db"),
+    ("cptm8", "svc/opensearch-service 9200:9200", "svc/opensearch-service 9200:9201"),
+    ("cptm8", "get ingress cptm8", "get ingress cptm9"),
+    ("cptm8", "--from=cronjob/ecr-token-refresher", "--from=cronjob/ecr-refresher"),
+    ("volumes-folders", '"claimName":"db-pgdata-db-0"', '"claimName":"db-pgdata-db-1"'),
+    ("volumes-folders", "/tmp/kind-data/volumes-folders-dev/db-pgdata-db-0/", "/tmp/kind-data/volumes-folders-dev/db/"),
+    ("cptm8", "create secret tls cptm8-tls", "create secret tls cptm8-cert"),
+    ("cptm8", "-l app.kubernetes.io/name=asmm8", "-l app.kubernetes.io/name=asm"),
+    ("cptm8", "--config overlays/dev/kind-cluster.yaml", "--config overlays/dev/kind.yaml"),
 ])
-def test_the_check_finds_a_name_the_tree_does_not_have(wrong, right, tmp_path):
-    result = convert_case("cptm8")
+def test_the_check_finds_a_name_the_tree_does_not_have(case, wrong, right, tmp_path):
+    result = convert_case(case)
     readme = result.files["README.md"]
     assert wrong in readme
     check = CommandCheck(result.files, _rendered(result, tmp_path))

@@ -166,6 +166,21 @@ class PodSecurity(_Frozen):
     pull_policies: dict[str, Literal["Always", "Never", "IfNotPresent"]]
 
 
+class ConfigFolderLimits(_Frozen):
+    max_files: int
+    max_bytes: int
+
+
+class MountRules(_Frozen):
+    config_folder: ConfigFolderLimits
+    data_names: frozenset[str]
+    data_folder_names: frozenset[str]
+    data_suffixes: tuple[str, ...]
+    data_targets: tuple[str, ...]
+    placeholder_files: frozenset[str]
+    shell_less_images: tuple[str, ...]
+
+
 class HostPaths(_Frozen):
     host_system_paths: tuple[str, ...]
     size_labels: tuple[str, ...]
@@ -251,7 +266,7 @@ TABLES: dict[str, type[_Frozen]] = {
     "compose-keys": ComposeKeys, "compose-key-types": ComposeKeyTypes, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
-    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "overlays": Overlays,
+    "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "mount-rules": MountRules, "overlays": Overlays,
     "references": ReferencesTable, "singletons": Singletons, "secret-files": SecretFiles, "diff-identity": DiffIdentity, "diff-defaults": DiffNoise}
 T = TypeVar("T", bound=_Frozen)
 
@@ -335,6 +350,10 @@ def pod_security() -> PodSecurity:
 
 def host_paths() -> HostPaths:
     return _typed("host-paths", HostPaths)
+
+
+def mount_rules() -> MountRules:
+    return _typed("mount-rules", MountRules)
 
 
 def overlay_rules() -> Overlays:

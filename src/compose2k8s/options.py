@@ -54,6 +54,12 @@ class Storage(_Options):
         default_factory=dict, description="storageClassName for ReadWriteMany claims per overlay (e.g. efs-sc).")
     sizes: dict[str, str] = Field(default_factory=dict, description="Claim size per compose volume name.")
     default_size: str = Field("1Gi", description="Size of claims with no label or entry in sizes.")
+    folders: dict[str, Literal["config", "claim"]] = Field(
+        default_factory=dict, description="How a bind-mounted project folder (./path as in the compose file) is "
+        "carried: config (a ConfigMap) or claim; default: mappings/mount-rules.yaml decides.")
+    copy_up: dict[str, bool] = Field(
+        default_factory=dict, description="Copy the image's files into an empty named volume at first start, as "
+        "Docker does, per compose volume name; default: on for volumes several services share.")
 
 
 class Registry(_Options):

@@ -75,7 +75,7 @@ def test_the_issue_example_reads_as_mounts_and_ports_matched_by_identity(tmp_pat
                              and c[1].parent.name == "configmap-file-configs"]
     report = diff(expected, ours(composes, tmp_path))
     lines = [c.line() for c in report.changed["Deployment/busy"]]
-    assert "  spec.template.spec.containers[busy].volumeMounts[/certs].name: busy-cm0 → busy-certs" in lines
+    assert "  spec.template.spec.containers[busy].volumeMounts[/certs].name: busy-cm0 → busy-certs-writable" in lines
     assert "+ spec.template.spec.containers[busy].ports[8025/TCP].name: p8025" in lines
     assert not any("volumeMounts[/certs].mountPath" in line for line in lines)
 

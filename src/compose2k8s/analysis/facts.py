@@ -37,18 +37,19 @@ class Facts:
     referenced_by: dict[str, frozenset[str]]  # service → the services that name it
     awaited_healthy: dict[str, frozenset[str]]  # service → the services that wait for it with service_healthy
     dockerfile_ports: dict[str, list[tuple[int, str]]]  # service → (port, protocol) its Dockerfile EXPOSEs
+    built_images: dict[str, Image]  # service → what its local build's Dockerfile declares
     volume_users: dict[str, frozenset[str]]  # named volume → services that mount it
     completed_dependencies: frozenset[str]  # services others wait for with service_completed_successfully
     healthchecks: dict[str, Healthcheck]  # the check each service runs: its own, else its Dockerfile's
     healthcheck_disabled: frozenset[str]  # services that switch the image's healthcheck off
     secret_values: dict[str, str]  # secret value → the variable that holds it (see secret_names.secret_values)
     secret_pattern: re.Pattern[str] | None  # finds any of those values in text
+    age_key_files: dict[str, str]  # age recipient → key file beside the compose file (age_keys.py)
 
     def secret_in(self, text: str) -> str | None:
         """The variable whose secret value `text` contains, if any."""
         match = self.secret_pattern.search(text) if self.secret_pattern else None
         return self.secret_values[match.group(0)] if match else None
-    age_key_files: dict[str, str]  # age recipient → key file beside the compose file (age_keys.py)
 
     def rewrite_peers(self, value: str, compose_name: str) -> str:
         """`value` (an env value, a config line) of service `compose_name` with the renamed
@@ -197,7 +198,7 @@ def analyse(project: ComposeProject, service_names: Mapping[str, ServiceNames], 
                                          for dep, spec in svc.depends_on.items()
                                          if spec.condition == "service_healthy"]),
                  dockerfile_ports={name: image.ports for name, image in images.items() if image.ports},
-                 volume_users=_volume_users(project),
+                 built_images=images, volume_users=_volume_users(project),
                  completed_dependencies=frozenset(
                      dep for svc in project.services.values() for dep, spec in svc.depends_on.items()
                      if spec.condition == "service_completed_successfully"),

@@ -5,6 +5,7 @@ published, how to check that it works and how to remove it. Renders Plan records
 from __future__ import annotations
 
 import json
+import shlex
 
 from ..ir.model import Claim, Plan, PortSpec, Workload
 from ..ir.overlays import OverlayPlan
@@ -43,10 +44,10 @@ def ordered_secret_files(files: dict[str, str]) -> list[str]:
     return sorted(p for p in files if p.startswith("secrets/"))
 
 
-def _folder_claims(plan: Plan) -> list[tuple[Claim, str]]:
-    """(claim, folder) for claims made from a folder Compose bind-mounted: they start empty."""
-    return [(c, c.source.removeprefix("folder ")) for c in plan.claims if c.source.startswith("folder ")
-            and not c.external]
+def _folder_claims(plan: Plan) -> list[tuple[str, Claim, str]]:
+    """(bound claim name, claim, folder) for the claims that should start with the files of a
+    project folder Compose bind-mounted: they start empty."""
+    return [(bound, c, c.seed_from) for bound, c in plan.bound_claims() if c.seed_from and not c.external]
 
 
 # ---- prerequisites -------------------------------------------------------------------------
@@ -166,10 +167,10 @@ def _kind_copies(plan: Plan, overlay: OverlayPlan) -> list[str]:
     """dev: copy each bind-mounted folder into the node folder its claim's PersistentVolume uses."""
     volumes = {v.claim: v for v in overlay.static_volumes}
     out = []
-    for claim, folder in _folder_claims(plan):
-        target = kind_host_folder(overlay, volumes[claim.name]) if claim.name in volumes else None
+    for bound, _, folder in _folder_claims(plan):
+        target = kind_host_folder(overlay, volumes[bound]) if bound in volumes else None
         if target:
-            out.append(f"mkdir -p {target} && cp -a {folder}/. {target}/")
+            out.append(f"mkdir -p {target} && cp -a {shlex.quote(folder + '/.')} {target}/")
     return out
 
 
@@ -179,18 +180,18 @@ def _seeds(plan: Plan, overlay: OverlayPlan) -> list[str]:
     are deleted, so that applying the overlay again runs them on the copied files."""
     ns, image = overlay.namespace, helper_images().busybox
     claims = _folder_claims(plan)
-    users = sorted({u for claim, _ in claims for u in claim.users}, key=lambda u: plan.workloads[u].name)
+    users = sorted({u for _, claim, _ in claims for u in claim.users}, key=lambda u: plan.workloads[u].name)
     stop = [workload_ref(plan.workloads[u]) for u in users if plan.workloads[u].kind in SCALABLE]
     lines = [f"kubectl -n {ns} scale {' '.join(stop)} --replicas=0"] if stop else []
-    for claim, _ in claims:
+    for bound, _, _ in claims:
         spec = {"spec": {"containers": [{"name": "seed", "image": image, "command": ["sleep", "3600"],
                                          "volumeMounts": [{"name": "claim", "mountPath": "/claim"}]}],
-                         "volumes": [{"name": "claim", "persistentVolumeClaim": {"claimName": claim.name}}]}}
-        lines.append(f"kubectl -n {ns} run {dns_label('seed-' + claim.name)} --labels={SEED_LABEL} --image={image} "
+                         "volumes": [{"name": "claim", "persistentVolumeClaim": {"claimName": bound}}]}}
+        lines.append(f"kubectl -n {ns} run {dns_label('seed-' + bound)} --labels={SEED_LABEL} --image={image} "
                      f"--restart=Never --overrides='{json.dumps(spec, separators=(',', ':'))}'")
     lines.append(f"kubectl -n {ns} wait --for=condition=Ready pod -l {SEED_LABEL} --timeout=5m")
-    lines += [f"tar -C {folder} -cf - . | kubectl -n {ns} exec -i {dns_label('seed-' + claim.name)} -- "
-              "tar -xf - -C /claim" for claim, folder in claims]
+    lines += [f"tar -C {shlex.quote(folder)} -cf - . | kubectl -n {ns} exec -i {dns_label('seed-' + bound)} -- "
+              "tar -xf - -C /claim" for bound, _, folder in claims]
     lines.append(f"kubectl -n {ns} delete pod -l {SEED_LABEL}")
     return lines + [f"kubectl -n {ns} delete {workload_ref(plan.workloads[u])}" for u in users
                     if plan.workloads[u].kind == "Job"]

@@ -111,6 +111,7 @@ class Claim:
     nfs: NfsShare | None = None
     read_only: list[str] = field(default_factory=list)  # users that mount it read-only only
     external: bool = False  # exists already (compose `external: true`): mounted, never created
+    seed_from: str | None = None  # the project folder (./path) whose files it should start with
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,19 @@ class Plan:
     def pod_owners(self) -> dict[str, Workload]:
         """The workloads that own a pod, by compose name: all but sidecars (see passes/sidecars.py)."""
         return {name: w for name, w in self.workloads.items() if not w.sidecar_of}
+
+    def bound_claims(self) -> list[tuple[str, Claim]]:
+        """(name of the bound claim, claim) for every claim the base makes: PersistentVolumeClaims,
+        then each StatefulSet's claim templates once per pod (<template>-<statefulset>-<index>)."""
+        found = [(c.name, c) for c in self.claims if not (c.template or c.external)]
+        templates: dict[str, list[Claim]] = {}
+        for claim in self.claims:
+            if claim.template and claim.owner:
+                templates.setdefault(claim.owner, []).append(claim)
+        for compose_name, w in self.workloads.items():
+            for claim in templates.get(compose_name, []):
+                found += [(f"{claim.name}-{w.name}-{index}", claim) for index in range(max(1, w.replicas))]
+        return found
 
     def service(self, name: str) -> ServiceRecord | None:
         """The Service named `name`, if the plan makes one."""

@@ -9,23 +9,9 @@
 """
 from __future__ import annotations
 
-from ..ir.model import Claim, Plan
+from ..ir.model import Plan
 from ..ir.overlays import ClaimClass, OverlayPlan, StaticVolume
 from ..mappings import overlay_rules
-
-
-def pod_claims(plan: Plan) -> list[tuple[str, Claim]]:
-    """(name of the bound claim, claim) for every claim the base makes: PersistentVolumeClaims,
-    then each StatefulSet's claim templates once per pod (<template>-<statefulset>-<index>)."""
-    found = [(c.name, c) for c in plan.claims if not (c.template or c.external)]
-    templates: dict[str, list[Claim]] = {}
-    for claim in plan.claims:
-        if claim.template and claim.owner:
-            templates.setdefault(claim.owner, []).append(claim)
-    for compose_name, w in plan.workloads.items():
-        for claim in templates.get(compose_name, []):
-            found += [(f"{claim.name}-{w.name}-{index}", claim) for index in range(max(1, w.replicas))]
-    return found
 
 
 def _classes(plan: Plan, overlay: OverlayPlan, nfs_bound: bool) -> None:
@@ -52,7 +38,7 @@ def run(plan: Plan) -> Plan:
             overlay.static_volumes = [
                 StaticVolume(bound, claim.access_mode, claim.size,
                              host_path=f"{rules.local_volumes}/{overlay.namespace}/{bound}")
-                for bound, claim in pod_claims(plan)]
+                for bound, claim in plan.bound_claims()]
         if rules.nfs_volumes:
             overlay.static_volumes = [StaticVolume(c.name, "ReadWriteMany", c.size, nfs=c.nfs)
                                       for c in sorted(plan.claims, key=lambda c: c.name) if c.nfs and not c.external]

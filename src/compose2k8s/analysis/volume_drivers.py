@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compose.canonical import is_bind_volume, mount_options
+from ..compose.mounts import is_bind_volume, mount_options
 from ..compose.model import TopLevelResource
 from ..compose.units import parse_bytes
 

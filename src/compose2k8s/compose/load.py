@@ -30,6 +30,7 @@ from .dotenv import parse_dotenv, parse_raw
 from .interpolate import Substituted, interpolate, scrub
 from .merge import merge, strip_tags
 from .model import ComposeProject
+from .paths import absolute
 from .yamlio import load_documents, locate
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -193,12 +194,12 @@ def _includes(raw: Any, base: Path, file: str) -> list[dict]:
                                key="include", hint="write include: [other/compose.yaml]")
         entry = {"path": item} if isinstance(item, str) else dict(item)
         paths = entry["path"] if isinstance(entry.get("path"), list) else [entry.get("path")]
-        entry["path"] = [Path(canonical._absolute(str(p), base)) for p in paths]
+        entry["path"] = [Path(absolute(str(p), base)) for p in paths]
         if entry.get("project_directory"):
-            entry["project_directory"] = Path(canonical._absolute(str(entry["project_directory"]), base))
+            entry["project_directory"] = Path(absolute(str(entry["project_directory"]), base))
         env_file = entry.get("env_file")
         if env_file:
-            entry["env_file"] = [Path(canonical._absolute(str(p), base))
+            entry["env_file"] = [Path(absolute(str(p), base))
                                  for p in (env_file if isinstance(env_file, list) else [env_file])]
         out.append(entry)
     return out

@@ -238,8 +238,8 @@ def test_a_missing_tool_is_a_user_error_saying_how_to_install(cli, tmp_path, mon
 
 
 def test_an_unexpected_exception_is_exit_3_please_report(cli, monkeypatch):
-    from compose2k8s.compose import load
-    monkeypatch.setattr(load, "_check_cycles", lambda services: 1 / 0)
+    from compose2k8s.compose import checks
+    monkeypatch.setattr(checks, "_check_cycles", lambda services: 1 / 0)
     code, _, err = cli("config", CASE)
     assert code == 3 and "internal error: ZeroDivisionError" in err and "please report" in err
     assert "Traceback" not in err

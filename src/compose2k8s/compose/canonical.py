@@ -18,8 +18,10 @@ from ..errors import ComposeError
 from .mounts import is_bind_volume, one_per_target, parse_volume, tmpfs_entries
 from .paths import absolute
 from .ports import expose_entries, service_ports
-from .shapes import bad, check_types, mapping, string_list, text_list
+from .shapes import bad, check_types, kind_name, mapping, string_list, text_list
 from .yamlio import Override, Reset
+
+RESOURCE_SECTIONS = ("volumes", "networks", "secrets", "configs")
 
 
 def key_values(value: Any, key: str, empty: Any = None) -> dict[str, Any]:
@@ -202,3 +204,27 @@ def top_level_resource(raw: Any, base: Path) -> dict[str, Any]:
     if isinstance(opts, dict) and is_bind_volume(opts) and isinstance(opts.get("device"), str):
         entry["driver_opts"] = {**opts, "device": absolute(opts["device"], base)}
     return entry
+
+
+def canonical_file(data: dict, base: Path) -> dict:
+    """Canonicalise one file's parsed, interpolated content."""
+    out = dict(data)
+    services = out.get("services")
+    if services is None:
+        services = {}
+    if not isinstance(services, dict):
+        raise ComposeError(f"services must be a mapping, not a {kind_name(services)}", key="services",
+                           hint="list each service as name: {image: ...}")
+    out["services"] = {str(n): service(s, str(n), base) for n, s in services.items()}
+    for section in RESOURCE_SECTIONS:
+        entries = out.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            raise ComposeError(f"{section} must be a mapping", key=section, hint=f"write {section}: {{name: {{}}}}")
+        try:
+            out[section] = {str(n): top_level_resource(e, base) for n, e in entries.items()}
+        except ValueError as exc:
+            raise ComposeError(f"{section} entries must be mappings ({exc})", key=section,
+                               hint=f"write {section}: {{name: {{}}}}") from None
+    return out

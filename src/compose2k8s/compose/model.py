@@ -1,75 +1,22 @@
 """The normalised Compose project: pydantic models mirroring the Compose specification.
 
 Only the fields compose2k8s reads are typed; other known keys are kept as they are
-(`extra="allow"`) so nothing is lost on the way to the audit.
+(`extra="allow"`) so nothing is lost on the way to the audit. Field types are in fields.py,
+the `deploy:` section in deploy.py.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from .units import parse_bytes, parse_duration
-
-
-def _optional(convert: Any) -> BeforeValidator:
-    return BeforeValidator(lambda value: None if value is None else convert(value))
+from .deploy import Deploy
+from .fields import INT32, ByteSize, Cpus, Duration, ExtraHosts, OpenModel, RestartPolicy, StrictModel, Text
+from .units import parse_bytes
 
 
-def _cpus(value: Any) -> Any:
-    """CPUs: a finite number from 0 (no limit) up; what a cluster accepts."""
-    number = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else value
-    if isinstance(number, float) and not (math.isfinite(number) and 0 <= number <= MAX_CPUS):
-        raise ValueError(f"invalid cpus: '{value}' (give a number of CPUs from 0 (no limit) to {MAX_CPUS:,}, e.g. 0.5)")
-    return number
-
-
-def _restart(value: Any) -> Any:
-    """Docker's restart policies (the daemon's wording for others)."""
-    policy, _, count = str(value).partition(":")
-    if policy not in RESTART_POLICIES or (count and (policy != "on-failure" or not count.isdigit())):
-        raise ValueError(f"invalid restart policy: unknown policy '{value}'; use one of 'no', 'always', "
-                         "'on-failure', or 'unless-stopped'")
-    return value
-
-
-def _extra_hosts(value: Any) -> Any:
-    """`HOST:IP` / `HOST=IP` entries (the reference's wording for others)."""
-    for entry in value if isinstance(value, list) else []:
-        if not isinstance(entry, str) or not any(sep in entry for sep in ":="):
-            raise ValueError(f"invalid additional host, missing IP: {entry}")
-    return value
-
-
-def _restart_policy(value: Any) -> Any:
-    """deploy.restart_policy: a mapping whose condition is none, on-failure or any."""
-    if value is None:
-        return value
-    if not isinstance(value, dict):
-        raise ValueError("restart_policy must be a mapping")
-    condition = value.get("condition")
-    if condition is not None and condition not in ("none", "on-failure", "any"):
-        raise ValueError(f"invalid restart_policy condition '{condition}': use none, on-failure or any")
-    return value
-
-
-MAX_CPUS = 100_000
-INT32 = 2**31 - 1  # replicas, retries: Kubernetes counts in int32
-RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
-Duration = Annotated[float | None, _optional(parse_duration)]  # seconds, from "1m30s"
-Cpus = Annotated[float | None, _optional(_cpus)]
-RestartPolicy = Annotated[str | None, _optional(_restart)]
-ByteSize = Annotated[int | None, _optional(parse_bytes)]  # bytes, from "512M" (MiB, as Docker)
-Text = Annotated[str | None, _optional(str)]  # numbers written where Compose wants a string
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=False)
-
-
-class Port(_Model):
+class Port(OpenModel):
     target: int = Field(ge=1, le=65535)
     published: str | None = None
     protocol: str = "tcp"
@@ -79,11 +26,7 @@ class Port(_Model):
     app_protocol: str | None = None
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TmpfsOptions(_Strict):
+class TmpfsOptions(StrictModel):
     size: int | None = Field(default=None, ge=0)
     mode: int | None = None
 
@@ -95,7 +38,7 @@ class TmpfsOptions(_Strict):
         return value
 
 
-class Mount(_Strict):
+class Mount(StrictModel):
     type: Literal["bind", "volume", "tmpfs", "npipe", "cluster", "image"]
     consistency: str | None = None
     image: dict[str, Any] | None = None
@@ -113,13 +56,13 @@ class Mount(_Strict):
         return self
 
 
-class Dependency(_Model):
+class Dependency(OpenModel):
     condition: Literal["service_started", "service_healthy", "service_completed_successfully"] = "service_started"
     required: bool = True
     restart: bool = False
 
 
-class Healthcheck(_Model):
+class Healthcheck(OpenModel):
     test: list[str] | None = None
     interval: Duration = None
     timeout: Duration = None
@@ -129,13 +72,13 @@ class Healthcheck(_Model):
     disable: bool = False
 
 
-class EnvFile(_Model):
+class EnvFile(OpenModel):
     path: str
     required: bool = True
     format: str | None = None
 
 
-class FileMount(_Model):
+class FileMount(OpenModel):
     source: str
     target: str | None = None
     uid: Text = None
@@ -150,62 +93,7 @@ class FileMount(_Model):
         return value
 
 
-class ResourceSpec(_Strict):
-    cpus: Cpus = None
-    memory: ByteSize = None
-    pids: int | None = None
-    devices: list[dict[str, Any]] | None = None
-    generic_resources: list[dict[str, Any]] | None = None
-
-    @field_validator("devices")
-    @classmethod
-    def _devices(cls, value: Any) -> Any:
-        for device in value or []:
-            if "count" in device and "device_ids" in device:
-                raise ValueError('"count" and "device_ids" are exclusive')
-            if not device.get("capabilities"):
-                raise ValueError("a device request needs capabilities")
-            count = device.get("count")
-            if isinstance(count, str) and count != "all" and not count.isdigit():
-                raise ValueError(f"count must be a number or 'all', not '{count}'")
-        return value
-
-
-class Resources(_Strict):
-    limits: ResourceSpec | None = None
-    reservations: ResourceSpec | None = None
-
-
-class Deploy(_Model):
-    mode: str = "replicated"
-    replicas: int | None = Field(default=None, ge=0, le=INT32)
-    resources: Resources | None = None
-    restart_policy: Annotated[dict[str, Any] | None, BeforeValidator(_restart_policy)] = None
-    labels: dict[str, str] | None = None
-
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _labels(cls, value: Any) -> Any:
-        from .canonical import key_values
-        return key_values(value, "deploy.labels", "")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shapes(cls, data: Any) -> Any:
-        """The untyped parts the passes read: placement's lists, update_config a mapping."""
-        if isinstance(data, dict):
-            placement = data.get("placement")
-            if placement is not None and not isinstance(placement, dict):
-                raise ValueError("placement must be a mapping")
-            for key in ("constraints", "preferences"):
-                if (placement or {}).get(key) is not None and not isinstance(placement[key], list):
-                    raise ValueError(f"placement.{key} must be a list")
-            if data.get("update_config") is not None and not isinstance(data["update_config"], dict):
-                raise ValueError("update_config must be a mapping")
-        return data
-
-
-class ServiceHook(_Strict):
+class ServiceHook(StrictModel):
     """One `post_start` / `pre_stop` command."""
 
     command: list[str]
@@ -243,7 +131,7 @@ class PreStartHook(ServiceHook):
     per_replica: bool = False
 
 
-class Service(_Model):
+class Service(OpenModel):
     name: str
     image: str | None = None
     build: dict[str, Any] | None = None
@@ -275,7 +163,7 @@ class Service(_Model):
     cap_drop: list[str] = Field(default_factory=list)
     security_opt: list[str] = Field(default_factory=list)
     tmpfs: list[str] = Field(default_factory=list)
-    extra_hosts: Annotated[list[str] | dict[str, Any], BeforeValidator(_extra_hosts)] = Field(default_factory=list)
+    extra_hosts: ExtraHosts = Field(default_factory=list)
     stop_grace_period: Duration = None
     init: bool | None = None
     tty: bool = False
@@ -314,7 +202,7 @@ class Service(_Model):
         return self.scale if self.scale is not None else 1
 
 
-class TopLevelResource(_Model):
+class TopLevelResource(OpenModel):
     name: str | None = None
     external: bool | dict[str, Any] | None = None
     file: str | None = None
@@ -325,7 +213,7 @@ class TopLevelResource(_Model):
     labels: dict[str, str] | list[str] | None = None
 
 
-class ComposeProject(_Model):
+class ComposeProject(OpenModel):
     name: str
     working_dir: Path
     files: list[Path]

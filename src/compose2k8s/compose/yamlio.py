@@ -2,7 +2,7 @@
 
 Duplicate keys are refused, `!reset` / `!override` tags are kept as markers, and the
 expanded size of a document (aliases counted every time they are used) is bounded
-before anything is constructed, so an alias bomb is refused in milliseconds.
+before anything is constructed (yaml_bounds.py), so an alias bomb is refused in milliseconds.
 
 >>> load_documents("a: &x [1, 2]\\nb: *x\\n", "f.yml")
 [{'a': [1, 2], 'b': [1, 2]}]
@@ -19,17 +19,13 @@ import yaml
 from ..errors import ComposeError
 from ..limits import COLLECTION_ITEMS
 from ..limits import YAML_DEPTH as MAX_DEPTH
-from ..limits import YAML_EXPANDED_VALUES as MAX_EXPANDED_NODES
 from ..limits import YAML_INPUT_BYTES as MAX_INPUT_BYTES
+from .yaml_bounds import check_expansion, too_deep, too_many
 
 try:  # libyaml when present: several times faster on big files
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the pyyaml build
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
-
-ALIAS_EXPANSION_FLOOR = 100_000  # below this, aliases may expand freely
-ALIAS_EXPANSION_RATIO = 20  # above the floor: expanded values per written value
-SCALAR_UNIT = 64  # a string counts as one value per this many characters
 
 
 @dataclass(frozen=True)
@@ -44,52 +40,6 @@ class Override:
     """A value tagged `!override`: replaces earlier files' value instead of merging."""
 
     value: Any = None
-
-
-def _too_deep(line: int | None = None, file: str | None = None) -> ComposeError:
-    return ComposeError(f"nesting deeper than {MAX_DEPTH} levels", file=file, line=line,
-                        hint="flatten the document; Compose files are never this deep")
-
-
-def _too_many(node: yaml.Node, what: str) -> ComposeError:
-    return ComposeError(f"a {what} with more than {COLLECTION_ITEMS:,} entries", line=node.start_mark.line + 1,
-                        hint="split the project; no real compose file comes near this")
-
-
-def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int, written: list[int]) -> int:
-    """Values under `node` with aliases expanded (long strings weigh more); `written` adds up
-    each node's own weight once."""
-    if depth > MAX_DEPTH:
-        raise _too_deep(node.start_mark.line + 1)
-    known = memo.get(id(node))
-    if known is not None:
-        return known
-    size = 1 + len(node.value) // SCALAR_UNIT if isinstance(node, yaml.ScalarNode) else 1
-    written[0] += size
-    if isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            size += _expanded_size(child, memo, depth + 1, written)
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            size += _expanded_size(key, memo, depth + 1, written) + _expanded_size(value, memo, depth + 1, written)
-    memo[id(node)] = size
-    if size > MAX_EXPANDED_NODES:
-        raise ComposeError(
-            f"the document expands to more than {MAX_EXPANDED_NODES:,} values through YAML aliases",
-            line=node.start_mark.line + 1,
-            hint="this looks like an alias bomb; use fewer nested aliases")
-    return size
-
-
-def _check_expansion(node: yaml.Node) -> None:
-    memo: dict[int, int] = {}
-    written = [0]
-    total = _expanded_size(node, memo, 0, written)
-    if total > ALIAS_EXPANSION_FLOOR and total > ALIAS_EXPANSION_RATIO * written[0]:
-        raise ComposeError(
-            f"YAML aliases expand {written[0]:,} written values into {total:,}",
-            line=node.start_mark.line + 1,
-            hint="this looks like an alias bomb; use fewer nested aliases")
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -111,7 +61,7 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
     def construct_document(self, node: yaml.Node) -> Any:
         if self.may_alias:
-            _check_expansion(node)
+            check_expansion(node)
         return super().construct_document(node)
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
@@ -133,21 +83,21 @@ class ComposeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _too_deep(node.start_mark.line + 1)
+                raise too_deep(node.start_mark.line + 1)
             return super().construct_object(node, deep=deep)
         finally:
             self.depth -= 1
 
     def construct_sequence(self, node: yaml.Node, deep: bool = False) -> list:
         if isinstance(node, yaml.SequenceNode) and len(node.value) > COLLECTION_ITEMS:
-            raise _too_many(node, "list")
+            raise too_many(node, "list")
         return super().construct_sequence(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep=True)  # PyYAML's error
         if len(node.value) > COLLECTION_ITEMS:
-            raise _too_many(node, "mapping")
+            raise too_many(node, "mapping")
         seen: dict[Any, int] = {}
         special = False
         for key_node, _ in node.value:
@@ -193,7 +143,6 @@ def _construct_any(loader: ComposeLoader, node: yaml.Node) -> Any:
         return loader.construct_sequence(node, deep=True)
     value = loader.construct_scalar(node)
     return None if value in ("", "null", "~") and node.style is None else value
-
 
 
 def _yaml_12_resolvers() -> None:
@@ -273,7 +222,7 @@ def load_documents(text: str | bytes, file: str) -> list[Any]:
     except yaml.YAMLError as exc:
         raise ComposeError(f"invalid YAML: {exc}", file=file, hint="check the file's syntax") from None
     except RecursionError:
-        raise _too_deep(file=file) from None
+        raise too_deep(file=file) from None
     finally:
         loader.dispose()
         if collecting:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from compose2k8s.output import STAGING_PREFIX
+from compose2k8s.output.staging import STAGING_PREFIX
 
 PLAIN = "Canary-Plaintext-4f1c9e"
 SERVICES = 12

@@ -9,7 +9,9 @@ import stat
 import pytest
 
 from compose2k8s.errors import OutputError
-from compose2k8s.output import MARKER, STAGING_MARKER, STAGING_PREFIX, write_tree
+from compose2k8s.output import write_tree
+from compose2k8s.output.marker import MARKER
+from compose2k8s.output.staging import STAGING_MARKER, STAGING_PREFIX
 
 TREE = {"README.md": "# tree\n", ".sops.yaml": "creation_rules: []\n", "base/kustomization.yaml": "resources: []\n",
         "base/web/deployment.yaml": "kind: Deployment\n"}

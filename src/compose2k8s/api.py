@@ -80,7 +80,7 @@ def _checked_options(options: Any) -> ConvertOptions | None:
 def _previous_tree(opts: ConvertOptions, options: ConvertOptions | None, output: Path | None) -> ConvertOptions:
     """An earlier tree of ours in `output` keeps its encrypted Secrets where values did not
     change, so converting twice gives the same bytes (unless the caller named one)."""
-    from .output import is_ours
+    from .output.marker import is_ours
     if output is None or (options is not None and "previous_tree" in options.model_fields_set):
         return opts
     return opts.model_copy(update={"previous_tree": output}) if is_ours(output) else opts

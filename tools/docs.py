@@ -1,5 +1,5 @@
 """Generated parts of README.md: the compose-key support table (from mappings/compose-keys.yaml),
-the options table (from the options model) and the caps table (from compose2k8s.limits).
+the Kompose label table (mappings/kompose-labels.yaml), the options table (from the options model) and the caps table (from compose2k8s.limits).
 
     python -m compose2k8s.tools.docs README.md   # rewrite the generated sections
 """
@@ -11,9 +11,10 @@ import re
 import sys
 from pathlib import Path
 
-from compose2k8s.mappings import compose_keys
+from compose2k8s.mappings import compose_keys, kompose_labels
 
 MARKERS = {"keys": ("<!-- keys:start -->", "<!-- keys:end -->"),
+           "kompose": ("<!-- kompose-labels:start -->", "<!-- kompose-labels:end -->"),
            "options": ("<!-- options:start -->", "<!-- options:end -->"),
            "limits": ("<!-- limits:start -->", "<!-- limits:end -->")}
 
@@ -26,6 +27,15 @@ def key_table() -> str:
             text = "; ".join(t for t in (entry.to, entry.reason) if t)
             status = entry.status.replace("_", " ")
             lines.append(f"| `{key}` ({scope}) | {status} | {text} |")
+    return "\n".join(lines)
+
+
+def kompose_table() -> str:
+    lines = ["| label | status | becomes / why |", "| --- | --- | --- |"]
+    for name, entry in sorted(kompose_labels().items()):
+        text = "; ".join(t for t in (entry.to, entry.reason) if t)
+        where = "" if entry.read_from == ("service",) else f" ({', '.join(entry.read_from)})"
+        lines.append(f"| `{name}`{where} | {entry.status.replace('_', ' ')} | {text} |")
     return "\n".join(lines)
 
 
@@ -52,7 +62,7 @@ def limits_table() -> str:
 
 
 def render(readme: str) -> str:
-    tables = {"keys": key_table, "options": options_table, "limits": limits_table}
+    tables = {"keys": key_table, "kompose": kompose_table, "options": options_table, "limits": limits_table}
     for name, (start, end) in MARKERS.items():
         body = tables[name]()
         readme = re.sub(re.escape(start) + r".*?" + re.escape(end), f"{start}\n{body}\n{end}", readme, flags=re.S)

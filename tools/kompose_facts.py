@@ -17,6 +17,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
@@ -80,11 +81,28 @@ class View:
     host_ports: dict[int, int] = field(default_factory=dict)  # nodePort → host port (kind's port mappings)
 
     def owner(self, obj: dict[str, Any]) -> str | None:
-        """The compose service of an object: a Service's selector, else the object's label."""
+        """The compose service of an object: a Service's selector, else the object's label. A Service
+        named after another container of the pod it selects (services grouped in one pod) is that
+        container's service's."""
         selector = (obj.get("spec") or {}).get("selector") if obj.get("kind") == "Service" else None
         labels = selector or (obj.get("metadata") or {}).get("labels") or {}
         value = labels.get(self.owner_label)
+        if selector and value:
+            name = normal_name(obj["metadata"]["name"])
+            if name in self._side_containers.get(normal_name(value), ()):
+                return name
         return normal_name(value) if value else None
+
+    @cached_property
+    def _side_containers(self) -> dict[str, set[str]]:
+        """{compose service owning a pod: the names of the pod's other containers}."""
+        out: dict[str, set[str]] = {}
+        for obj in self.objects:
+            value = ((obj.get("metadata") or {}).get("labels") or {}).get(self.owner_label)
+            if obj.get("kind") in WORKLOAD_KINDS and value:
+                names = {normal_name(c.get("name", "")) for c in pod_spec(obj).get("containers") or []}
+                out[normal_name(value)] = names - {normal_name(value), normal_name(obj["metadata"]["name"])}
+        return out
 
     def owned(self, service: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
         return [o for o in self.objects if o.get("kind") in kinds and self.owner(o) == service]
@@ -97,8 +115,14 @@ class View:
         return {s for o in self.objects if o.get("kind") in WORKLOAD_KINDS and (s := self.owner(o))}
 
     def workload(self, service: str) -> dict[str, Any] | None:
+        """The workload running the service: its own, else the pod it is a container of (grouped)."""
         found = self.owned(service, WORKLOAD_KINDS)
+        if not found:
+            found = [self._workload_of(owner) for owner, names in self._side_containers.items() if service in names]
         return next((o for o in found if normal_name(o["metadata"]["name"]) == service), found[0] if found else None)
+
+    def _workload_of(self, owner: str) -> dict[str, Any]:
+        return next(o for o in self.owned(owner, WORKLOAD_KINDS))
 
     def facts(self, service: str) -> dict[Fact, Any]:
         """Every fact this rendering states about one compose service."""
@@ -106,7 +130,7 @@ class View:
         workload = self.workload(service)
         if workload is not None:
             out[("workload", "kind")] = workload["kind"]
-            out.update(self._pod_facts(workload))
+            out.update(self._pod_facts(workload, service))
             out.update(self._hpa_facts(workload))
         out.update(self._service_facts(service, workload))
         out.update(self._ingress_facts(service, workload))
@@ -114,13 +138,13 @@ class View:
 
     # workloads ---------------------------------------------------------------------------
 
-    def _pod_facts(self, workload: dict[str, Any]) -> dict[Fact, Any]:
+    def _pod_facts(self, workload: dict[str, Any], service: str) -> dict[Fact, Any]:
         pod = pod_spec(workload)
         containers = pod.get("containers") or []
         if not containers:
             return {}
-        main = next((c for c in containers if normal_name(c.get("name", "")) == workload["metadata"]["name"]),
-                    containers[0])
+        named = {normal_name(c.get("name", "")): c for c in containers}
+        main = named.get(service) or named.get(workload["metadata"]["name"]) or containers[0]
         out: dict[Fact, Any] = {("image", "image"): main.get("image")}
         if len(containers) > 1:  # services sharing a pod (network_mode: service:…)
             out[("workload", "containers")] = len(containers)

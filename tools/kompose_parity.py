@@ -43,6 +43,9 @@ _OUTPUT_FLAGS = {"--stdout", "--with-kompose-annotation=false", "-j", "-o"}
 # ... or what no category compares (-n takes a value); these are noted on the case.
 _UNCOMPARED_FLAGS = {"-n": "-n sets namespaces, which no category compares",
                      "--generate-network-policies": "the flag adds NetworkPolicies, which no category compares"}
+# ... or ask Kompose for what we always do (flag and value as two words); noted on the case.
+_OUR_WAY_FLAGS = {("--service-group-mode", "label"): "--service-group-mode label groups by kompose.service.group, "
+                  "as we always do"}
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,11 @@ def _flag_problem(flags: list[str]) -> str:
     """Why these flags make a case incomparable with a default run ('' when they do not)."""
     words = iter(flags)
     for word in words:
+        if any(word == flag for flag, _ in _OUR_WAY_FLAGS):
+            value = next(words, None)
+            if (word, value) in _OUR_WAY_FLAGS:
+                continue
+            return f"flag {word} {value} changes the conversion (only default runs are compared)"
         if word not in _OUTPUT_FLAGS and word not in _UNCOMPARED_FLAGS:
             return f"flag {word} changes the conversion (only default runs are compared)"
         if word in ("-o", "-n"):
@@ -155,6 +163,8 @@ def cases() -> tuple[tuple[Case, ...], tuple[Skipped, ...]]:
                 skipped.append(Skipped(line, what, f"{row['check']}: no golden output to compare"))
             else:
                 notes = [_UNCOMPARED_FLAGS[f] for f in flags if f in _UNCOMPARED_FLAGS]
+                notes += [note for (flag, value), note in _OUR_WAY_FLAGS.items()
+                          if any(flags[i:i + 2] == [flag, value] for i in range(len(flags)))]
                 if "COMPOSE_FILE" in what:
                     notes.append("COMPOSE_FILE=a:b is converted as -f a -f b")
                 if row["check"] == "convert::check_artifacts_generated":

@@ -40,6 +40,14 @@ class ComposeKeys(_Frozen):
     service: dict[str, KeyStatus]
 
 
+class KomposeLabel(KeyStatus):
+    read_from: tuple[Literal["service", "deploy", "volume"], ...] = ("service",)  # where the label is read
+
+
+class KomposeLabels(_Frozen):
+    labels: dict[str, KomposeLabel]
+
+
 class NodeNeeds(_Frozen):
     sysctls: dict[str, str]
 
@@ -99,7 +107,7 @@ class ProbeRules(_Frozen):
     http_clients: tuple[str, ...]
     tcp_clients: tuple[str, ...]
     defaults: HealthDefaults
-    timings: dict[Literal["http_override", "kompose_liveness", "dependency_readiness"], Timing]
+    timings: dict[Literal["http_override", "kompose_label", "dependency_readiness"], Timing]
     budgets: dict[Literal["startup", "liveness", "readiness"], ProbeBudget]
 
 
@@ -263,7 +271,7 @@ class DiffNoise(_Frozen):
 
 
 TABLES: dict[str, type[_Frozen]] = {
-    "compose-keys": ComposeKeys, "compose-key-types": ComposeKeyTypes, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
+    "compose-keys": ComposeKeys, "kompose-labels": KomposeLabels, "compose-key-types": ComposeKeyTypes, "image-needs": ImageNeeds, "kinds": Kinds, "network-keys": NetworkKeys,
     "placement": Placement, "probe-rules": ProbeRules, "secret-env-names": SecretEnvNames,
     "stateful-images": StatefulImages, "wait-rules": WaitRules, "well-known-ports": WellKnownPorts,
     "helper-images": HelperImages, "pod-security": PodSecurity, "host-paths": HostPaths, "mount-rules": MountRules, "overlays": Overlays,
@@ -290,6 +298,10 @@ def _typed(name: str, model: type[T]) -> T:
 
 def compose_keys() -> ComposeKeys:
     return _typed("compose-keys", ComposeKeys)
+
+
+def kompose_labels() -> dict[str, KomposeLabel]:
+    return _typed("kompose-labels", KomposeLabels).labels
 
 
 def compose_key_types() -> ComposeKeyTypes:

@@ -21,7 +21,7 @@ def test_http_ports_go_through_the_ingress_others_through_a_load_balancer(tmp_pa
     plan = convert_text(tmp_path, STACK, project_name="shop").plan
     assert [(r.host, r.service, r.port) for r in plan.exposure.routes] == [
         ("web.shop.example.com", "web", 80), ("web-9443.shop.example.com", "web", 443)]  # each HTTP port a host
-    assert [(b.workload, [p.port for p in b.ports]) for b in plan.exposure.load_balancers] == [("smtp", [25])]
+    assert [(b.workload, [p.port for p in b.ports]) for b in plan.exposure.external] == [("smtp", [25])]
     assert plan.overlays["staging"].exposed and plan.overlays["prod"].exposed and not plan.overlays["dev"].exposed
 
 
@@ -31,7 +31,7 @@ services:
   admin: {image: adminer, ports: ["127.0.0.1:8081:8080"]}
   web: {image: nginx, ports: ["[::1]:8082:80"]}
 """).plan
-    assert plan.overlays["dev"].node_ports == [] and not plan.exposure.routes and not plan.exposure.load_balancers
+    assert plan.overlays["dev"].node_ports == [] and not plan.exposure.routes and not plan.exposure.external
 
 
 def test_a_stateful_web_app_is_exposed_and_a_database_only_when_asked(tmp_path):
@@ -44,9 +44,9 @@ volumes: {appdata: {}}
 """
     plan = convert_text(tmp_path, stack).plan
     assert plan.workloads["app"].kind == "StatefulSet" and [r.service for r in plan.exposure.routes] == ["app"]
-    assert [b.workload for b in plan.exposure.load_balancers] == ["cache"]
+    assert [b.workload for b in plan.exposure.external] == ["cache"]
     plan = convert_text(tmp_path, stack, expose_internal=["db"]).plan
-    assert [b.workload for b in plan.exposure.load_balancers] == ["cache", "db"]
+    assert [b.workload for b in plan.exposure.external] == ["cache", "db"]
 
 
 def test_app_protocol_and_http_probes_decide_the_ingress_port(tmp_path):
@@ -64,16 +64,16 @@ services:
 def test_a_stateful_service_stays_internal_outside_dev_and_says_so(tmp_path):
     result = convert_text(tmp_path, STACK)
     assert all(r.service != "db" for r in result.plan.exposure.routes)
-    assert all(b.workload != "db" for b in result.plan.exposure.load_balancers)
+    assert all(b.workload != "db" for b in result.plan.exposure.external)
     assert any(d.code == "kept-internal" and d.service == "db" for d in result.diagnostics)
 
 
 def test_tls_only_in_prod_with_the_issuer(tmp_path):
     plan = convert_text(tmp_path, STACK, tls_issuer="letsencrypt", project_name="shop").plan
-    assert plan.overlays["staging"].tls is None
-    tls = plan.overlays["prod"].tls
-    assert (tls.hosts, tls.secret, tls.issuer) == (["web.shop.example.com", "web-9443.shop.example.com"], "shop-tls",
-                                                   "letsencrypt")
+    assert plan.overlays["staging"].tls == []
+    [tls] = plan.overlays["prod"].tls
+    assert (tls.ingress, tls.hosts, tls.secret, tls.issuer) == (
+        "shop", ["web.shop.example.com", "web-9443.shop.example.com"], "shop-tls", "letsencrypt")
 
 
 def test_ingress_hosts_option_wins_and_decisions_are_traced(tmp_path):

@@ -12,8 +12,9 @@ def test_every_workload_of_every_case_is_confined_and_tokenless_unless_it_uses_o
                 continue
             spec = pod(obj)
             assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, (case, obj["kind"])
-            if "serviceAccountName" in spec:  # ours: waiting for Jobs, refreshing the ECR pull secret
-                assert spec["serviceAccountName"].endswith("-wait-jobs") or obj["kind"] == "CronJob"
+            if "serviceAccountName" in spec:  # ours (waiting for Jobs, refreshing the ECR pull secret), or named
+                labelled = obj["metadata"]["name"] == "edge" and case == "kompose-labels"  # kompose.serviceaccount-name
+                assert spec["serviceAccountName"].endswith("-wait-jobs") or obj["kind"] == "CronJob" or labelled
                 assert "automountServiceAccountToken" not in spec  # kubectl needs the token
             else:
                 assert spec["automountServiceAccountToken"] is False, (case, obj["metadata"]["name"])

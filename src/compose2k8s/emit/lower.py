@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ir.model import Claim, Plan, ServiceRecord, Workload, one_shot
+from ..ir.model import Autoscaler, Claim, Plan, ServiceRecord, Workload, one_shot
 
 API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
                 "Job": "batch/v1", "CronJob": "batch/v1"}
@@ -38,12 +38,12 @@ def workload_object(plan: Plan, w: Workload, templates: list[Claim]) -> dict[str
     if w.kind == "Job":
         spec = {"backoffLimit": w.job["backoffLimit"], "template": template}
     elif w.kind == "CronJob":
-        spec = {"schedule": w.job["schedule"], "concurrencyPolicy": "Forbid",
+        spec = {"schedule": w.job["schedule"], "concurrencyPolicy": w.job["concurrencyPolicy"],
                 "jobTemplate": {"spec": {"backoffLimit": w.job["backoffLimit"], "template": template}}}
     else:
         spec = {}
-        if w.kind in ("Deployment", "StatefulSet"):
-            spec["replicas"] = w.replicas
+        if w.kind in ("Deployment", "StatefulSet") and w.service.name not in plan.autoscalers:
+            spec["replicas"] = w.replicas  # an autoscaled workload's count is its autoscaler's
         if w.kind == "StatefulSet":
             spec["serviceName"] = w.headless_service
         spec["selector"] = {"matchLabels": plan.selector(w)}
@@ -52,6 +52,16 @@ def workload_object(plan: Plan, w: Workload, templates: list[Claim]) -> dict[str
         if templates:
             spec["volumeClaimTemplates"] = [{"metadata": {"name": c.name}, "spec": _claim_spec(c)} for c in templates]
     return {"apiVersion": API_VERSIONS[w.kind], "kind": w.kind, "metadata": meta, "spec": spec}
+
+
+def autoscaler_object(plan: Plan, scaler: Autoscaler) -> dict[str, Any]:
+    w = plan.workloads[scaler.workload]
+    metrics = [{"type": "Resource", "resource": {"name": t.resource, "target": (
+        {"type": "Utilization", "averageUtilization": t.utilization} if t.utilization is not None else
+        {"type": "AverageValue", "averageValue": t.average})}} for t in scaler.targets]
+    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": plan.meta(w.name, w),
+            "spec": {"scaleTargetRef": {"apiVersion": API_VERSIONS[w.kind], "kind": w.kind, "name": w.name},
+                     "minReplicas": scaler.min_replicas, "maxReplicas": scaler.max_replicas, "metrics": metrics}}
 
 
 def service_object(plan: Plan, record: ServiceRecord) -> dict[str, Any]:
@@ -87,4 +97,5 @@ def lower(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
             templates.setdefault(claim.owner, []).append(claim)
     for compose_name, w in plan.pod_owners().items():
         objects.append((compose_name, workload_object(plan, w, templates.get(compose_name, []))))
+    objects += [(name, autoscaler_object(plan, scaler)) for name, scaler in sorted(plan.autoscalers.items())]
     return objects

@@ -11,7 +11,7 @@ from ..ir.model import Claim, Plan, PortSpec, Workload
 from ..ir.overlays import OverlayPlan
 from ..mappings import helper_images, overlay_rules
 from ..names import dns_label
-from .overlays import ingress_name, kind_host_folder, load_balancer_name
+from .overlays import external_name, kind_host_folder
 
 TIMEOUT = "10m"
 SCALABLE = ("Deployment", "StatefulSet")
@@ -90,22 +90,33 @@ def _cluster_prerequisites(plan: Plan, overlay: OverlayPlan) -> tuple[list[str],
     bullets = ["- a cluster your kubectl context points at."]
     checks = ["kubectl config current-context"]
     if overlay.exposed and plan.exposure.routes:
-        cls = plan.options.ingress_class
-        bullets.append(f"- an ingress controller serving IngressClass `{cls}` (option ingress_class)." if cls else
-                       "- an ingress controller whose IngressClass is the cluster's default (annotation "
-                       "`ingressclass.kubernetes.io/is-default-class: \"true\"`), or set ingress_class.")
-        checks.append(f"kubectl get ingressclass {cls}" if cls else "kubectl get ingressclass")
-    if overlay.exposed and plan.exposure.load_balancers:
+        classes = sorted({i.ingress_class for i in plan.exposure.ingresses if i.ingress_class})
+        if any(not i.ingress_class for i in plan.exposure.ingresses):
+            bullets.append("- an ingress controller whose IngressClass is the cluster's default (annotation "
+                           "`ingressclass.kubernetes.io/is-default-class: \"true\"`), or set ingress_class.")
+            checks.append("kubectl get ingressclass")
+        if classes:
+            bullets.append(f"- an ingress controller serving IngressClass {', '.join(f'`{c}`' for c in classes)}.")
+            checks.append(f"kubectl get ingressclass {' '.join(classes)}")
+    if overlay.exposed and any(e.type == "LoadBalancer" for e in plan.exposure.external):
         bullets.append("- LoadBalancer Services get an address: a cloud provider's load balancers, or MetalLB "
                        "on bare metal.")
-    if overlay.tls:
-        if overlay.tls.issuer:
+    for tls in overlay.tls:
+        if tls.issuer:
             bullets.append(f"- cert-manager (https://cert-manager.io/docs/installation/) and its ClusterIssuer "
-                           f"`{overlay.tls.issuer}`, which issues Secret `{overlay.tls.secret}` for the Ingress hosts.")
-            checks.append(f"kubectl get clusterissuer {overlay.tls.issuer}   # READY True")
+                           f"`{tls.issuer}`, which issues Secret `{tls.secret}` for the hosts of Ingress `{tls.ingress}`.")
+            checks.append(f"kubectl get clusterissuer {tls.issuer}   # READY True")
         else:
-            bullets.append(f"- a TLS certificate for {', '.join(overlay.tls.hosts)} (no tls_issuer is set, so "
-                           f"you create Secret `{overlay.tls.secret}` yourself, below).")
+            bullets.append(f"- a TLS certificate for {', '.join(tls.hosts)} (no tls_issuer is set, so "
+                           f"you create Secret `{tls.secret}` yourself, below).")
+    for ingress in (i for i in plan.exposure.ingresses if i.tls_secret and overlay.exposed):
+        bullets.append(f"- a TLS certificate for {', '.join(r.host for r in ingress.routes(plan.exposure))} in "
+                       f"Secret `{ingress.tls_secret}` (kompose.service.expose.tls-secret), created below.")
+    if plan.autoscalers:
+        scaled = ", ".join(sorted(plan.workloads[name].name for name in plan.autoscalers))
+        bullets.append(f"- the metrics server, which the HorizontalPodAutoscalers of {scaled} read (without it they "
+                       "keep their minimum).")
+        checks.append("kubectl top nodes   # answers when the metrics server runs")
     several = sorted(plan.workloads[r.workload].name for r in overlay.replicas if r.count > 1)
     zone = overlay_rules().overlays[overlay.name].zone_spread if overlay.zone_spreads else None
     if several:
@@ -214,8 +225,9 @@ def _deploy(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_file
         step(f"Create the Kind cluster (it maps the published ports{mounts}):",
              [f"kind create cluster --config {kind_config}"])
     secrets = _secret_commands(plan, overlay, secret_files)
-    if overlay.tls and not overlay.tls.issuer:
-        secrets.append(f"kubectl -n {ns} create secret tls {overlay.tls.secret} --cert=tls.crt --key=tls.key")
+    mine = [t.secret for t in overlay.tls if not t.issuer]
+    mine += [i.tls_secret for i in plan.exposure.ingresses if i.tls_secret and overlay.exposed]
+    secrets += [f"kubectl -n {ns} create secret tls {secret} --cert=tls.crt --key=tls.key" for secret in mine]
     decrypts = " (sops decrypts with your age key)" if plan.options.secrets == "sops" and plan.secrets else ""
     step(f"The namespace, then the Secrets{decrypts}:" if secrets else "The namespace:",
          [f"kubectl apply -f overlays/{name}/namespace.yaml", *secrets])
@@ -245,6 +257,17 @@ def _deploy(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_file
 
 # ---- reach it, check it, remove it -----------------------------------------------------------
 
+_WHERE = {"LoadBalancer": "on the EXTERNAL-IP they show", "NodePort": "on every node's address, at the NodePort "
+          "they show"}
+
+
+def _external_intro(types: list[str]) -> str:
+    if len(types) == 1:
+        return f"{types[0]} Services carry the other published ports, {_WHERE[types[0]]}:"
+    return "LoadBalancer and NodePort Services carry the other published ports (" + ", ".join(
+        f"a {t} {_WHERE[t].replace('they show', 'it shows')}" for t in types) + "):"
+
+
 def _reach(plan: Plan, overlay: OverlayPlan) -> list[str]:
     ns, out = overlay.namespace, []
 
@@ -256,18 +279,20 @@ def _reach(plan: Plan, overlay: OverlayPlan) -> list[str]:
             f"- `{_port(e.port) if e.port.host_ip else 'localhost:' + _port(e.port)}` → "
             f"{plan.workloads[e.workload].name} port {e.port.port} (NodePort {e.node_port})"
             for e in _by_port(overlay)], [])
-    if overlay.exposed and plan.exposure.routes:
-        scheme = "https" if overlay.tls else "http"
-        group(f"Ingress `{ingress_name(plan)}` serves these hosts: point their DNS names at the ADDRESS it shows.",
-              [f"- `{scheme}://{r.host}` → Service {r.service} port {r.port}" for r in plan.exposure.routes],
-              [f"kubectl -n {ns} get ingress {ingress_name(plan)}"])
-    if overlay.exposed and plan.exposure.load_balancers:
-        names = [load_balancer_name(plan, b) for b in plan.exposure.load_balancers]
-        group("LoadBalancer Services carry the other published ports, on the EXTERNAL-IP they show:", [
-            f"- `{name}`: port{'s' if len(b.ports) > 1 else ''} {', '.join(_port(p, host=False) for p in b.ports)} "
-            f"of {plan.workloads[b.workload].name}"
-            for name, b in zip(names, plan.exposure.load_balancers, strict=True)],
-            [f"kubectl -n {ns} get svc {name}" for name in names])
+    secure = {t.ingress for t in overlay.tls} | {i.name for i in plan.exposure.ingresses if i.tls_secret}
+    for ingress in (plan.exposure.ingresses if overlay.exposed else []):
+        scheme = "https" if ingress.name in secure else "http"
+        group(f"Ingress `{ingress.name}` serves these hosts: point their DNS names at the ADDRESS it shows.",
+              [f"- `{scheme}://{r.host}{r.path if r.path != '/' else ''}` → Service {r.service} port {r.port}"
+               for r in ingress.routes(plan.exposure)],
+              [f"kubectl -n {ns} get ingress {ingress.name}"])
+    if overlay.exposed and plan.exposure.external:
+        names = [external_name(plan, e) for e in plan.exposure.external]
+        group(_external_intro(sorted({e.type for e in plan.exposure.external})), [
+                  f"- `{name}`: port{'s' if len(e.ports) > 1 else ''} "
+                  f"{', '.join(_port(p, host=False) for p in e.ports)} of {plan.workloads[e.workload].name}"
+                  for name, e in zip(names, plan.exposure.external, strict=True)],
+              [f"kubectl -n {ns} get svc {name}" for name in names])
     forwards = [f for f in overlay.port_forwards if f.port.protocol == "TCP"]
     if forwards:
         group("Published in compose but kept inside the cluster here: `kubectl port-forward` reaches them on "
@@ -290,9 +315,8 @@ def _check(plan: Plan, overlay: OverlayPlan) -> list[str]:
                  if w.kind in ("StatefulSet", "DaemonSet")]
     commands += [f"kubectl -n {ns} wait --for=condition=complete {workload_ref(w)} --timeout={TIMEOUT}" for w in ordered
                  if w.kind == "Job"]
-    if overlay.tls and overlay.tls.issuer:
-        commands.append(f"kubectl -n {ns} wait --for=condition=Ready certificate/{overlay.tls.secret} "
-                        f"--timeout={TIMEOUT}")
+    commands += [f"kubectl -n {ns} wait --for=condition=Ready certificate/{tls.secret} --timeout={TIMEOUT}"
+                 for tls in overlay.tls if tls.issuer]
     commands += [f"kubectl -n {ns} create job --from={workload_ref(w)} {dns_label(w.name + '-now')}   # run it now"
                  for w in ordered if w.kind == "CronJob"]
     return ["### Check it works", "", *sh_block(commands)]

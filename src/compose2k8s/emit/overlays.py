@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from ..ir.model import Plan
-from ..ir.overlays import Exposure, LoadBalancer, OverlayPlan, StaticVolume
+from ..ir.overlays import Exposure, ExternalService, Ingress, OverlayPlan, StaticVolume
 from ..mappings import overlay_rules
 from ..names import dns_label
 from .yamltext import dump, dump_value
@@ -16,14 +16,10 @@ KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
 COMPONENT = "components/exposure"
 
 
-def load_balancer_name(plan: Plan, balancer: LoadBalancer) -> str:
-    """The LoadBalancer Service of a workload's non-HTTP published ports: <workload>-external."""
-    return f"{plan.workloads[balancer.workload].name}-external"
-
-
-def ingress_name(plan: Plan) -> str:
-    """The one Ingress of staging and prod is named after the project."""
-    return plan.name
+def external_name(plan: Plan, service: ExternalService) -> str:
+    """The Service of a workload's published ports in staging and prod: <workload>-external (a
+    LoadBalancer), <workload>-nodeport (a NodePort)."""
+    return f"{plan.workloads[service.workload].name}-{'external' if service.type == 'LoadBalancer' else 'nodeport'}"
 
 
 def kind_host_folder(overlay: OverlayPlan, volume: StaticVolume) -> str | None:
@@ -53,10 +49,10 @@ def _node_port_files(plan: Plan, overlay: OverlayPlan) -> tuple[dict[str, str], 
         w = plan.workloads[entries[0].workload]
         ports = [{"name": e.port.name, "port": e.port.port, "targetPort": e.port.name, "nodePort": e.node_port,
                   **({"protocol": e.port.protocol} if e.port.protocol != "TCP" else {})} for e in entries]
+        spec = {"type": "NodePort", "selector": plan.selector(w), "ports": ports,
+                **({"externalTrafficPolicy": entries[0].traffic_policy} if entries[0].traffic_policy else {})}
         files[f"nodeport-{name}.yaml"] = dump({"apiVersion": "v1", "kind": "Service",
-                                               "metadata": plan.meta(f"{name}-nodeport", w),
-                                               "spec": {"type": "NodePort", "selector": plan.selector(w),
-                                                        "ports": ports}})
+                                               "metadata": plan.meta(f"{name}-nodeport", w), "spec": spec})
     return files, mappings
 
 
@@ -129,13 +125,25 @@ def _workload_patches(plan: Plan, overlay: OverlayPlan) -> list[dict[str, Any]]:
         patches.append(_patch(w.kind, w.name, [{"op": "remove", "path": f"{prefix}/spec/template/spec/affinity"}]))
     zone = overlay_rules().overlays[overlay.name].zone_spread
     patches += [_zone_spread(plan, name, zone) for name in overlay.zone_spreads if zone]
-    if overlay.tls:
+    for tls in overlay.tls:
         ops: list[dict[str, Any]] = [{"op": "add", "path": "/spec/tls",
-                                      "value": [{"hosts": overlay.tls.hosts, "secretName": overlay.tls.secret}]}]
-        if overlay.tls.issuer:
+                                      "value": [{"hosts": tls.hosts, "secretName": tls.secret}]}]
+        if tls.issuer:
             ops.append({"op": "add", "path": "/metadata/annotations",
-                        "value": {"cert-manager.io/cluster-issuer": overlay.tls.issuer}})
-        patches.append(_patch("Ingress", ingress_name(plan), ops))
+                        "value": {"cert-manager.io/cluster-issuer": tls.issuer}})
+        patches.append(_patch("Ingress", tls.ingress, ops))
+    return patches
+
+
+def _autoscaler_patches(plan: Plan, overlay: OverlayPlan) -> list[dict[str, Any]]:
+    """An autoscaled workload's overlay minimum (and the maximum, when the minimum passes it)."""
+    patches = []
+    for entry in (r for r in overlay.replicas if r.autoscaled):
+        scaler = plan.autoscalers[entry.workload]
+        ops = [{"op": "replace", "path": "/spec/minReplicas", "value": entry.count}]
+        if entry.count > scaler.max_replicas:
+            ops.append({"op": "replace", "path": "/spec/maxReplicas", "value": entry.count})
+        patches.append(_patch("HorizontalPodAutoscaler", plan.workloads[entry.workload].name, ops))
     return patches
 
 
@@ -182,10 +190,10 @@ def _overlay_files(plan: Plan, overlay: OverlayPlan) -> dict[str, str]:
         "labels": [{"pairs": {"environment": overlay.name}, "includeSelectors": False}], "resources": resources}
     if overlay.exposed:
         kustomization["components"] = [f"../../{COMPONENT}"]
-    if overlay.replicas:
-        kustomization["replicas"] = [{"name": plan.workloads[r.workload].name, "count": r.count}
-                                     for r in overlay.replicas]
-    patches = _storage_patches(plan, overlay) + _workload_patches(plan, overlay)
+    pinned = [r for r in overlay.replicas if not r.autoscaled]
+    if pinned:
+        kustomization["replicas"] = [{"name": plan.workloads[r.workload].name, "count": r.count} for r in pinned]
+    patches = _storage_patches(plan, overlay) + _workload_patches(plan, overlay) + _autoscaler_patches(plan, overlay)
     if patches:
         kustomization["patches"] = patches
     files["kustomization.yaml"] = dump(kustomization)
@@ -203,24 +211,43 @@ def _resource_order(files: dict[str, str]) -> list[str]:
     return first + [n for n in rest if n in files]
 
 
+def _external(plan: Plan, service: ExternalService) -> dict[str, Any]:
+    w = plan.workloads[service.workload]
+    ports = [{"name": p.name, "port": int(p.published), "targetPort": p.name,
+              **({"protocol": p.protocol} if p.protocol != "TCP" else {}),
+              **({"nodePort": service.node_port} if service.node_port and i == 0 else {})}
+             for i, p in enumerate(service.ports)]
+    spec = {"type": service.type, "selector": plan.selector(w), "ports": ports,
+            **({"externalTrafficPolicy": service.traffic_policy} if service.traffic_policy else {})}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(external_name(plan, service), w),
+            "spec": spec}
+
+
+def _ingress(plan: Plan, ingress: Ingress) -> dict[str, Any]:
+    routes = ingress.routes(plan.exposure)
+    spec: dict[str, Any] = {}
+    if ingress.ingress_class:
+        spec["ingressClassName"] = ingress.ingress_class
+    rules: dict[str, list[dict[str, Any]]] = {}  # one rule per host, its paths in order
+    for r in routes:
+        rules.setdefault(r.host, []).append({"path": r.path, "pathType": "Prefix", "backend": {
+            "service": {"name": r.service, "port": {"number": r.port}}}})
+    spec["rules"] = [{"host": host, "http": {"paths": paths}} for host, paths in rules.items()]
+    if ingress.tls_secret:
+        spec["tls"] = [{"hosts": list(rules), "secretName": ingress.tls_secret}]
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": plan.meta(ingress.name),
+            "spec": spec}
+
+
 def _component(plan: Plan, exposure: Exposure) -> dict[str, str]:
-    """components/exposure: the Ingress and LoadBalancer Services staging and prod share."""
+    """components/exposure: the Ingresses and the LoadBalancer / NodePort Services staging and prod share."""
     files: dict[str, str] = {}
-    for balancer in exposure.load_balancers:
-        w = plan.workloads[balancer.workload]
-        ports = [{"name": p.name, "port": int(p.published), "targetPort": p.name,
-                  **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in balancer.ports]
-        files[f"loadbalancer-{w.name}.yaml"] = dump({
-            "apiVersion": "v1", "kind": "Service", "metadata": plan.meta(load_balancer_name(plan, balancer), w),
-            "spec": {"type": "LoadBalancer", "selector": plan.selector(w), "ports": ports}})
-    if exposure.routes:
-        spec: dict[str, Any] = {}
-        if plan.options.ingress_class:
-            spec["ingressClassName"] = plan.options.ingress_class
-        spec["rules"] = [{"host": r.host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
-            "service": {"name": r.service, "port": {"number": r.port}}}}]}} for r in exposure.routes]
-        files["ingress.yaml"] = dump({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-                                      "metadata": plan.meta(ingress_name(plan)), "spec": spec})
+    for service in exposure.external:
+        prefix = "loadbalancer" if service.type == "LoadBalancer" else "nodeport"
+        files[f"{prefix}-{plan.workloads[service.workload].name}.yaml"] = dump(_external(plan, service))
+    for ingress in exposure.ingresses:
+        files["ingress.yaml" if ingress.name == plan.name else f"ingress-{ingress.name}.yaml"] = \
+            dump(_ingress(plan, ingress))
     files["kustomization.yaml"] = dump({"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component",
                                         "resources": [n for n in files]})
     return {f"{COMPONENT}/{name}": text for name, text in files.items()}

@@ -106,16 +106,15 @@ def _settings(plan: Plan) -> list[str]:
     outside = [plan.overlays[o] for o in OTHER_CLUSTERS if o in plan.overlays]
     lines: list[str] = []
     if any(o.exposed for o in outside) and plan.exposure.routes:
-        compose_names = {w.client_service: name for name, w in plan.workloads.items()}
-        hosts = [(compose_names.get(r.service, r.service), r.host) for r in plan.exposure.routes
-                 if r.host.endswith(".example.com")]
+        hosts = [(r.option_key, r.host) for r in plan.exposure.routes  # example.com is never a real host
+                 if r.option_key and r.host.endswith(".example.com")]
         if hosts:
             lines += ["ingress_hosts:   # your DNS names instead of these placeholders",
                       *(f"  {name}: {host}" for name, host in hosts)]
-        if not plan.options.ingress_class:
+        if any(not i.ingress_class for i in plan.exposure.ingresses):
             lines.append("ingress_class: CLASS   # optional: one `kubectl get ingressclass` lists (default: the "
                          "cluster's default class)")
-    tls = next((o.tls for o in outside if o.tls and not o.tls.issuer), None)
+    tls = next((t for o in outside for t in o.tls if not t.issuer), None)
     if tls:
         lines.append(f"tls_issuer: ISSUER   # a cert-manager ClusterIssuer (`kubectl get clusterissuer`); without "
                      f"one, create Secret {tls.secret} yourself")

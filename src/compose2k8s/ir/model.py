@@ -78,12 +78,13 @@ class ServiceRecord:
     role: Literal["client", "headless", "alias"]
     ports: list[PortSpec]
     source_key: str = "services"
+    cluster_ip: bool = True  # False: asked headless (kompose.service.type: headless)
 
     @property
     def headless(self) -> bool:
-        """No cluster IP: a StatefulSet's own Service, or a Service without ports, whose name
-        resolves to the ready pods' addresses (every port answers, as in Compose)."""
-        return self.role == "headless" or not self.ports
+        """No cluster IP: a StatefulSet's own Service, a Service without ports, whose name resolves
+        to the ready pods' addresses (every port answers, as in Compose), or one asked headless."""
+        return self.role == "headless" or not self.ports or not self.cluster_ip
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,26 @@ class PullSecret:
     server: str
 
 
+@dataclass(frozen=True)
+class ScaleTarget:
+    """One resource metric of an autoscaler: average utilization (% of the request) or an
+    average value (a quantity)."""
+
+    resource: Literal["cpu", "memory"]
+    utilization: int | None = None
+    average: str | None = None
+
+
+@dataclass(frozen=True)
+class Autoscaler:
+    """A HorizontalPodAutoscaler (autoscaling/v2) owning a workload's replica count."""
+
+    workload: str  # compose service
+    min_replicas: int
+    max_replicas: int
+    targets: tuple[ScaleTarget, ...]
+
+
 @dataclass
 class Workload:
     service: Service
@@ -156,7 +177,8 @@ class Workload:
     rollout: dict[str, Any] = field(default_factory=dict)  # strategy / updateStrategy, minReadySeconds
     client_service: str | None = None
     headless_service: str | None = None
-    sidecar_of: str | None = None  # network_mode service:<x>: a container in x's pod
+    sidecar_of: str | None = None  # a container in x's pod (network_mode service:<x>, or x owns its group)
+    group: str | None = None  # kompose.service.group: its pod's group; a member keeps a Service of its own name
     sidecars: list[dict[str, Any]] = field(default_factory=list)  # containers of sidecar services in this pod
 
     @property
@@ -205,6 +227,7 @@ class Plan:
     token_refresher: TokenRefresher | None = None
     reachability: list[Reach] = field(default_factory=list)
     pull_secrets: list[PullSecret] = field(default_factory=list)  # to create by hand, per namespace
+    autoscalers: dict[str, Autoscaler] = field(default_factory=dict)  # by compose service
     diagnostics: list[Diagnostic] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
 
@@ -240,6 +263,11 @@ class Plan:
                 found += [(f"{claim.name}-{w.name}-{index}", claim) for index in range(max(1, w.replicas))]
         return found
 
+    def addressable(self) -> dict[str, Workload]:
+        """The workloads reached under their own name and ports: pod owners and the members of a
+        kompose.service.group (a network_mode sidecar answers through its pod's Services)."""
+        return {name: w for name, w in self.workloads.items() if not w.sidecar_of or w.group}
+
     def service(self, name: str) -> ServiceRecord | None:
         """The Service named `name`, if the plan makes one."""
         return next((s for s in self.services if s.name == name), None)
@@ -252,8 +280,9 @@ class Plan:
                 "app.kubernetes.io/managed-by": "compose2k8s"}
 
     def selector(self, workload: Workload) -> dict[str, str]:
-        """Small, stable selector: name and instance."""
-        return {"app.kubernetes.io/name": workload.name, "app.kubernetes.io/instance": self.name}
+        """Small, stable selector of the workload's pods (a sidecar's: its pod owner's): name and instance."""
+        owner = self.workloads[workload.sidecar_of] if workload.sidecar_of else workload
+        return {"app.kubernetes.io/name": owner.name, "app.kubernetes.io/instance": self.name}
 
     def meta(self, name: str, workload: Workload | None = None, **extra: Any) -> dict[str, Any]:
         labels = self.labels(workload) if workload else {"app.kubernetes.io/part-of": self.name,

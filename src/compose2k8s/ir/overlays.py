@@ -36,6 +36,7 @@ class NodePort:
     workload: str  # compose service
     port: PortSpec
     node_port: int
+    traffic_policy: str | None = None  # externalTrafficPolicy (Cluster, Local)
 
 
 @dataclass
@@ -43,14 +44,34 @@ class IngressRoute:
     host: str
     service: str
     port: int
+    path: str = "/"
+    ingress: str = ""  # the Ingress carrying it (Exposure.ingresses)
+    option_key: str = ""  # the ingress_hosts key that names its host ('' for a host from a label)
 
 
 @dataclass
-class LoadBalancer:
-    """Published ports that are not HTTP, on one LoadBalancer Service of a workload."""
+class Ingress:
+    """One Ingress of staging and prod: the project's, or a service's own when it names its class
+    or TLS Secret (Kompose's expose labels)."""
+
+    name: str
+    ingress_class: str | None = None
+    tls_secret: str | None = None  # a Secret the user provides: TLS in staging and prod
+
+    def routes(self, exposure: Exposure) -> list[IngressRoute]:
+        return [r for r in exposure.routes if r.ingress == self.name]
+
+
+@dataclass
+class ExternalService:
+    """Published ports of a workload on one Service of type LoadBalancer (non-HTTP ports, or
+    every port with kompose.service.type loadbalancer) or NodePort (kompose.service.type nodeport)."""
 
     workload: str  # compose service
     ports: list[PortSpec]
+    type: Literal["LoadBalancer", "NodePort"] = "LoadBalancer"
+    node_port: int | None = None  # of the first port (kompose.service.nodeport.port)
+    traffic_policy: str | None = None  # externalTrafficPolicy (Cluster, Local)
 
 
 @dataclass
@@ -59,14 +80,15 @@ class Exposure:
 
     published: list[Published] = field(default_factory=list)  # every published port, in service order
     routes: list[IngressRoute] = field(default_factory=list)
-    load_balancers: list[LoadBalancer] = field(default_factory=list)
+    ingresses: list[Ingress] = field(default_factory=list)  # the project's first, then services' own
+    external: list[ExternalService] = field(default_factory=list)
 
     @property
     def hosts(self) -> list[str]:
         return [route.host for route in self.routes]
 
     def __bool__(self) -> bool:
-        return bool(self.routes or self.load_balancers)
+        return bool(self.routes or self.external)
 
 
 @dataclass
@@ -82,6 +104,9 @@ class PortForward:
 
 @dataclass
 class Tls:
+    """TLS an overlay adds to one Ingress, from a Secret cert-manager issues (or the user makes)."""
+
+    ingress: str
     hosts: list[str]
     secret: str
     issuer: str | None = None
@@ -89,8 +114,12 @@ class Tls:
 
 @dataclass
 class Replicas:
+    """The replicas an overlay runs of a workload; of an autoscaled one, its autoscaler's minimum
+    (the autoscaler owns the count)."""
+
     workload: str  # compose service
     count: int
+    autoscaled: bool = False
 
 
 @dataclass
@@ -138,7 +167,7 @@ class OverlayPlan:
     static_volumes: list[StaticVolume] = field(default_factory=list)
     exposed: bool = False  # uses the shared exposure component
     port_forwards: list[PortForward] = field(default_factory=list)  # published ports it keeps internal
-    tls: Tls | None = None
+    tls: list[Tls] = field(default_factory=list)
     replicas: list[Replicas] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
     zone_spreads: list[str] = field(default_factory=list)  # compose services spread over zones

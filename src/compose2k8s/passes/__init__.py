@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir.model import Plan
-from . import (containers, depends_on, deploy, environment, lifecycle, networks, overlay_access, overlay_budgets,
+from . import (autoscaling, containers, depends_on, deploy, environment, lifecycle, networks, overlay_access, overlay_budgets,
                overlay_exposure, overlay_limits, overlay_placement, overlay_scaling, overlay_storage, overlays, pod,
                pre_start, probes, providers, reachability, registry, runtime_defaults, secret_refs, secret_storage, secrets,
                services, sidecars, unsupported, volumes, workloads)
@@ -32,6 +32,7 @@ PASSES: tuple[Callable[[Plan], Plan], ...] = (
     runtime_defaults.run,
     secret_storage.run,
     sidecars.run,
+    autoscaling.run,
     unsupported.run,
     overlays.run,
     overlay_exposure.run,

@@ -1,5 +1,5 @@
-"""Container fields: command, image pull, user and security, resources (GPUs too), labels,
-and node settings an image needs.
+"""Container fields: command, image pull, user and security, resources (GPUs too, and
+Kompose's ephemeral-storage labels), labels, and node settings an image needs.
 """
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..analysis.images import image_base
+from ..analysis.kompose_labels import choice, label, label_error
 from ..ir.model import Plan, Workload
 from ..kube_text import escape_expansion, quantity_cpu, quantity_memory, run_as
 from ..mappings import helper_images, image_needs, pod_security
@@ -54,8 +55,17 @@ def _command(plan: Plan, w: Workload) -> None:
             plan.trace_field(w, key, f"containers[0].{field} unset (the default, as written)")
 
 
+PULL_POLICY_LABEL = "kompose.image-pull-policy"
+EPHEMERAL_LABELS = {"requests": "kompose.ephemeral-storage.request", "limits": "kompose.ephemeral-storage.limit"}
+_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][0-9]+|[KMGTPE]i?|[mkMGTPE])?$")
+
+
 def _image(plan: Plan, w: Workload) -> None:
     svc, c = w.service, w.container
+    labelled = choice(svc, PULL_POLICY_LABEL, {p.lower(): p for p in ("Always", "IfNotPresent", "Never")})
+    if labelled and not svc.pull_policy:
+        c["imagePullPolicy"] = labelled
+        plan.trace_field(w, "labels", f"containers[0].imagePullPolicy {labelled} ({PULL_POLICY_LABEL})")
     if svc.pull_policy:
         policy = pod_security().pull_policies.get(svc.pull_policy)
         if policy:
@@ -199,9 +209,22 @@ def _resources(plan: Plan, w: Workload) -> None:
             plan.trace_field(w, key, f"resources.{'limits' if out is limits else 'requests'}.{field}")
     if res:
         plan.trace_field(w, "deploy", "resources")
+    _ephemeral_storage(plan, w, {"limits": limits, "requests": requests})
     resources = {k: v for k, v in (("limits", limits), ("requests", requests)) if v}
     if resources:
         w.container["resources"] = resources
+
+
+def _ephemeral_storage(plan: Plan, w: Workload, resources: dict[str, dict[str, str]]) -> None:
+    """Kompose's kompose.ephemeral-storage.request / .limit (service labels or deploy.labels)."""
+    for kind, name in EPHEMERAL_LABELS.items():
+        value = label(w.service, name)
+        if value is None:
+            continue
+        if not _QUANTITY.match(value):
+            raise label_error(w.service, name, f"'{value}' is not a Kubernetes quantity", f"e.g. {name}: 1Gi")
+        resources[kind]["ephemeral-storage"] = value
+        plan.trace_field(w, "labels", f"resources.{kind}.ephemeral-storage ({name})")
 
 
 def _annotations(plan: Plan, w: Workload) -> None:

@@ -151,7 +151,7 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency, jobs: list[s
             return _job_wait(dep)
         plan.note(name, "depends_on", "completion-not-job", f"waits for {dep_name} to complete, but it is a "
                   f"{dep.kind}; waiting for it to start instead", "give the dependency restart: \"no\"")
-    pod_owner = plan.workloads[dep.sidecar_of] if dep.sidecar_of else dep
+    pod_owner = dep if dep.client_service or not dep.sidecar_of else plan.workloads[dep.sidecar_of]
     host = pod_owner.client_service
     if not host:
         plan.note(name, "depends_on", "job-started", f"{dep_name} is a {dep.kind}: it starts with the others, "
@@ -174,6 +174,11 @@ def _wait(plan: Plan, w: Workload, dep_name: str, spec: Dependency, jobs: list[s
     return _shell(tcp_check(host, port), f"{host}:{port}", optional, helper_images().busybox)
 
 
+def _pod(w: Workload) -> str:
+    """The compose service whose pod runs `w`."""
+    return w.sidecar_of or w.service.name
+
+
 def _waits(plan: Plan, compose_name: str, w: Workload) -> tuple[list[dict[str, Any]], list[str]]:
     waits: list[dict[str, Any]] = []
     jobs: list[str] = []
@@ -184,7 +189,7 @@ def _waits(plan: Plan, compose_name: str, w: Workload) -> tuple[list[dict[str, A
             plan.note(compose_name, "depends_on", "optional-dependency", f"{dep_name} is {why}: no wait",
                       severity="info")
             continue
-        if dep_name == w.sidecar_of:
+        if _pod(plan.workloads[dep_name]) == _pod(w):
             plan.trace(compose_name, "depends_on", f"{dep_name}: the same pod, started together (no wait)")
             continue
         if spec.restart:

@@ -128,9 +128,13 @@ def _deploy(plan: Plan, w: Workload) -> None:
         _update(plan, w, extra["update_config"])
     if deploy.restart_policy:
         _restart_policy(plan, w, deploy.restart_policy)
-    if deploy.labels:
-        w.annotations.update(deploy.labels)
+    own = {k: v for k, v in (deploy.labels or {}).items() if not k.startswith(("compose2k8s.", "kompose."))}
+    if own:
+        w.annotations.update(own)
         plan.trace_field(w, "deploy", "metadata.annotations (deploy.labels)")
+    kompose = sorted(k for k in deploy.labels or {} if k.startswith("kompose."))
+    if kompose:
+        plan.trace_field(w, "deploy", f"deploy.labels {', '.join(kompose)} read as Kompose labels")
     if "rollback_config" in extra:
         plan.note(w.service.name, "deploy", "rollback-config", "rollback_config not mapped: Kubernetes rolls "
                   "back on request, not automatically", "kubectl rollout undo")

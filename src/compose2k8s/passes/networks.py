@@ -35,10 +35,11 @@ def _label(network: str) -> str:
     return LABEL_PREFIX + dns_label(network)
 
 
-def _policy(plan: Plan, w: Workload, networks: set[str], dependents: list[Workload]) -> dict[str, Any]:
+def _policy(plan: Plan, w: Workload, networks: set[str], dependents: list[Workload],
+            members: list[Workload]) -> dict[str, Any]:
     ingress: list[dict[str, Any]] = [
         {"from": [{"podSelector": {"matchLabels": {_label(n): "true"}}} for n in sorted(networks)]}]
-    published = [{"port": p.port, "protocol": p.protocol} for p in w.ports if p.exposed]
+    published = [{"port": p.port, "protocol": p.protocol} for m in members for p in m.ports if p.exposed]
     if published:
         ingress.append({"ports": published})
     if dependents:
@@ -101,9 +102,13 @@ def run(plan: Plan) -> Plan:
                       "uses network_mode, so no network labels or NetworkPolicy: other services' policies "
                       "do not admit it unless on published ports", "use compose networks for this service")
             continue
-        w.pod_labels.update({_label(n): "true" for n in sorted(networks[name])})
-        plan.trace(name, "networks", f"{w.kind} {w.name} pod labels {', '.join(sorted(networks[name]))}")
-        policy = _policy(plan, w, networks[name], dependents.get(name, []))  # every port, declared or not
+        members = [w] + [m for _, m in sorted(plan.workloads.items()) if m.sidecar_of == name and m.group
+                         and m.service.name in networks]  # a kompose.service.group's pod
+        joined = set().union(*(networks[m.service.name] for m in members))
+        w.pod_labels.update({_label(n): "true" for n in sorted(joined)})
+        plan.trace(name, "networks", f"{w.kind} {w.name} pod labels {', '.join(sorted(joined))}")
+        waiting = [d for m in members for d in dependents.get(m.service.name, [])]
+        policy = _policy(plan, w, joined, waiting, members)  # every port, declared or not
         plan.add(name, policy)
         plan.trace(name, "networks", f"NetworkPolicy {policy['metadata']['name']}")
     plan.note("", "networks", "network-policies",

@@ -1,5 +1,6 @@
 """PodDisruptionBudgets per overlay (mappings/overlays.yaml `budgets`, by workload kind). A
-workload with one replica gets maxUnavailable 1: a budget must never block a node drain."""
+workload with one replica (an autoscaled one: a minimum of one) gets maxUnavailable 1: a budget
+must never block a node drain."""
 from __future__ import annotations
 
 from ..ir.model import Plan
@@ -10,7 +11,8 @@ from ..mappings import overlay_rules
 def run(plan: Plan) -> Plan:
     for name, overlay in plan.overlays.items():
         rules = overlay_rules().overlays[name].budgets
-        counts = {r.workload: r.count for r in overlay.replicas}
+        counts = {name: a.min_replicas for name, a in plan.autoscalers.items()}
+        counts.update({r.workload: r.count for r in overlay.replicas})
         for compose_name, w in sorted(plan.pod_owners().items()):
             rule = rules.get(w.kind)
             if not rule:

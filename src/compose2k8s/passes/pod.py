@@ -1,5 +1,5 @@
-"""Pod fields, one function per family of compose keys: security (sysctls, groups),
-stopping, host names and DNS, host namespaces, placement, user namespaces, the runtime,
+"""Pod fields, one function per family of compose keys: security (sysctls, groups, Kompose's
+fsGroup and ServiceAccount labels), stopping, host names and DNS, host namespaces, placement, user namespaces, the runtime,
 memory-backed folders, the init process, and runtime limits that cannot be kept.
 """
 from __future__ import annotations
@@ -8,11 +8,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..analysis.kompose_labels import label, number
 from ..compose.units import parse_bytes
 from ..ir.model import Plan, Workload
 from ..kube_text import quantity_memory, seconds
 from ..mappings import pod_security
 from ..names import dns_label
+
+FS_GROUP_LABEL = "kompose.security-context.fsgroup"
+SERVICE_ACCOUNT_LABEL = "kompose.serviceaccount-name"
 
 
 def _pod_security(plan: Plan, w: Workload) -> None:
@@ -36,8 +40,24 @@ def _pod_security(plan: Plan, w: Workload) -> None:
         plan.note(svc.name, "group_add", "group-name", f"group(s) {', '.join(named)} are names: a pod's "
                   "supplementalGroups are numeric ids, so they are not added", "write the group ids (getent group "
                   f"{named[0]} in the image gives it)")
+    fs_group = number(svc, FS_GROUP_LABEL)
+    if fs_group is not None:
+        pod_sc["fsGroup"] = fs_group
+        plan.trace_field(w, "labels", f"securityContext.fsGroup {fs_group} ({FS_GROUP_LABEL})")
     if pod_sc:
         w.pod["securityContext"] = pod_sc
+
+
+def _service_account(plan: Plan, w: Workload) -> None:
+    """kompose.serviceaccount-name: the pod runs as that account, with its API token."""
+    account = label(w.service, SERVICE_ACCOUNT_LABEL)
+    if not account:
+        return
+    w.pod["serviceAccountName"] = dns_label(account)
+    plan.trace_field(w, "labels", f"serviceAccountName {dns_label(account)} ({SERVICE_ACCOUNT_LABEL})")
+    plan.note(w.service.name, "labels", "service-account", f"runs as ServiceAccount {dns_label(account)} "
+              f"({SERVICE_ACCOUNT_LABEL}), with its API token mounted: create the account and its RBAC in each "
+              "namespace", f"kubectl -n <namespace> create serviceaccount {dns_label(account)}")
 
 
 def _stopping(plan: Plan, w: Workload) -> None:
@@ -194,7 +214,7 @@ def _runtime_limits(plan: Plan, w: Workload) -> None:
 
 
 POD_FIELDS: tuple[Callable[[Plan, Workload], None], ...] = (
-    _pod_security, _stopping, _extra_hosts, _host_namespaces, _platform, _user_namespace, _dns, _runtime,
+    _pod_security, _service_account, _stopping, _extra_hosts, _host_namespaces, _platform, _user_namespace, _dns, _runtime,
     _memory_folders, _init_process, _runtime_limits)
 
 

@@ -6,11 +6,17 @@ service's when omitted) and its environment on top of the service's, with the se
 volumes. An init container is exactly that, for one pod. A step Compose runs once for the
 service (`per_replica: false`, the default) runs in every pod here, so that is reported
 for workloads that keep pods running. Dependency waits come first, as in Compose.
+
+Kompose's kompose.init.containers.name / .image / .command labels add one init container
+before the steps, its command as Kubernetes reads it (the label was written for Kubernetes).
 """
 from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
+from ..analysis.kompose_labels import label, label_error
 from ..analysis.secret_names import split_secret
 from ..compose.model import PreStartHook
 from ..ir.model import Plan, SecretData, Workload, one_shot
@@ -75,8 +81,42 @@ def _init_container(plan: Plan, w: Workload, hook: PreStartHook, index: int) -> 
     return container
 
 
+INIT_LABEL = "kompose.init.containers."
+
+
+def _labelled_command(w: Workload, text: str) -> list[str]:
+    """The command label: a YAML or JSON list, or a string run with sh -c."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        value = text
+    if isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    if isinstance(value, (list, dict)):
+        raise label_error(w.service, INIT_LABEL + "command", "is neither a list of words nor a string",
+                          'e.g. \'["sh", "-c", "until nslookup db; do sleep 2; done"]\'')
+    return ["sh", "-c", text]
+
+
+def _kompose_init(plan: Plan, w: Workload) -> None:
+    svc = w.service
+    image = label(svc, INIT_LABEL + "image")
+    name, command = label(svc, INIT_LABEL + "name"), label(svc, INIT_LABEL + "command")
+    if image is None:
+        if name or command:
+            raise label_error(svc, INIT_LABEL + "image", "is missing: the init container needs an image",
+                              f"add {INIT_LABEL}image, e.g. busybox:1.36")
+        return
+    container: dict[str, Any] = {"name": dns_label(name or f"init-{w.name}"), "image": image}
+    if command:
+        container["command"] = _labelled_command(w, command)
+    w.init_containers.append(container)
+    plan.trace_field(w, "labels", f"initContainers {container['name']} ({INIT_LABEL}*)")
+
+
 def run(plan: Plan) -> Plan:
     for name, w in sorted(plan.workloads.items()):
+        _kompose_init(plan, w)
         hooks = w.service.pre_start
         if not hooks:
             continue

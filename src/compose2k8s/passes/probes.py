@@ -2,7 +2,10 @@
 
 CMD runs as argv, CMD-SHELL through `sh -c` (Kompose passes it as one argv element and
 it never works); curl/wget on localhost become httpGet and `nc -z` tcpSocket.
-Options can replace probes with HTTP ones (the guide's /health and /ready).
+Options can replace probes with HTTP ones (the guide's /health and /ready). Kompose's
+kompose.service.healthcheck.{liveness,readiness}.* labels set a probe's check (http_get_path
+and _port, tcp_port, test) and timing; a label probe is timed like the healthcheck's probes
+(probe_timing), by the healthcheck's interval, timeout and retries when no label sets them.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from ..mappings import probe_rules
 from ..options import HttpProbe
 
 KOMPOSE = "kompose.service.healthcheck."
+LIVENESS, READINESS = KOMPOSE + "liveness.", KOMPOSE + "readiness."
 
 
 def _own_names(plan: Plan, w: Workload) -> set[str]:
@@ -84,29 +88,23 @@ def probe_timing(probe: str, check: Healthcheck, startup: bool = False) -> dict[
     return out
 
 
-def _timing(check: Healthcheck) -> dict[str, int]:
-    return probe_timing("readiness", check)
-
-
-def _startup(handler: dict[str, Any], check: Healthcheck) -> dict[str, Any] | None:
-    if not check.start_period:
-        return None
-    return {**handler, **probe_timing("startup", check)}
-
-
 def _label_error(service: str, label: str, problem: str) -> ComposeError:
     return ComposeError(f"label {label}: {problem}", key=f"services.{service}.labels",
                         hint="fix the label's value (see Kompose's healthcheck labels)")
 
 
-def _kompose_check(service: str, labels: dict[str, str], prefix: str) -> Healthcheck | None:
-    test = labels.get(prefix + "test")
-    if not test:
-        return None
+TIMING_LABELS = ("interval", "timeout", "retries", "start_period")
+
+
+def _kompose_check(service: str, labels: dict[str, str], prefix: str, base: Healthcheck | None) -> Healthcheck | None:
+    """`base` with what the labels under `prefix` set: a test (run with sh -c) and timing."""
+    given: dict[str, object] = {k: labels[prefix + k] for k in TIMING_LABELS if labels.get(prefix + k)}
+    if labels.get(prefix + "test"):
+        given["test"] = ["CMD-SHELL", labels[prefix + "test"]]
+    if not given:
+        return base
     try:
-        return Healthcheck(test=["CMD-SHELL", test], interval=labels.get(prefix + "interval"),
-                           timeout=labels.get(prefix + "timeout"), retries=labels.get(prefix + "retries"),
-                           start_period=labels.get(prefix + "start_period"))
+        return Healthcheck.model_validate({**(base.model_dump(exclude_unset=True) if base else {}), **given})
     except ValidationError as exc:
         first = exc.errors()[0]
         label = prefix + ".".join(str(p) for p in first["loc"])
@@ -118,6 +116,29 @@ def _label_port(service: str, labels: dict[str, str], label: str, default: int) 
     if not value.isdigit() or not 0 < int(value) <= 65535:
         raise _label_error(service, label, f"'{value}' is not a port (1-65535)")
     return int(value)
+
+
+def _label_handler(w: Workload, prefix: str) -> dict[str, Any] | None:
+    """httpGet from <prefix>http_get_path (and _port, default the first port), or tcpSocket from
+    <prefix>tcp_port."""
+    labels, name = w.service.labels, w.service.name
+    if labels.get(prefix + "http_get_path"):
+        port = _label_port(name, labels, prefix + "http_get_port", w.ports[0].port if w.ports else 80)
+        return {"httpGet": {"path": labels[prefix + "http_get_path"], "port": port}}
+    if labels.get(prefix + "tcp_port"):
+        return {"tcpSocket": {"port": _label_port(name, labels, prefix + "tcp_port", 0)}}
+    return None
+
+
+def _probe(probe: str, handler: dict[str, Any] | None, check: Healthcheck | None,
+           startup: bool = False) -> dict[str, Any] | None:
+    """A probe: the handler, timed by the check (never less patient than Docker), else by the
+    table's timing for label probes without a healthcheck."""
+    if handler is None:
+        return None
+    if check is None:
+        return {**handler, "periodSeconds": probe_rules().timings["kompose_label"].period}
+    return {**handler, **probe_timing(probe, check, startup)}
 
 
 def _http_override(probe: HttpProbe, w: Workload, base: dict[str, Any] | None) -> dict[str, Any]:
@@ -135,38 +156,37 @@ def _http_override(probe: HttpProbe, w: Workload, base: dict[str, Any] | None) -
 
 
 def _from_healthcheck(plan: Plan, w: Workload) -> None:
+    """Probes from the healthcheck (its own, else its image's) and Kompose's
+    kompose.service.healthcheck.* labels: a label's httpGet / tcpSocket / test replaces the
+    healthcheck's for that probe, its timing labels replace the healthcheck's timing."""
     svc = w.service
-    check = plan.facts.healthchecks.get(svc.name)
     labels = svc.labels
     if any(k.startswith(KOMPOSE) for k in labels):
         plan.trace_field(w, "labels", "probes (kompose.service.healthcheck.* labels)")
     if labels.get(KOMPOSE + "liveness.disable", "").lower() == "true" or svc.name in plan.facts.healthcheck_disabled:
         plan.trace_field(w, "healthcheck", "disabled, no probes")
         return
-    liveness_check = _kompose_check(svc.name, labels, KOMPOSE + "liveness.") or check
-    readiness_check = _kompose_check(svc.name, labels, KOMPOSE + "readiness.") or liveness_check
+    check = plan.facts.healthchecks.get(svc.name)
+    timed = check or (svc.healthcheck if svc.healthcheck and not svc.healthcheck.disable else None)
     own = _own_names(plan, w)
-    liveness_check = _localized(plan, svc.name, liveness_check, own)
-    readiness_check = _localized(plan, svc.name, readiness_check, own)
-    if liveness_check:
-        handler = _handler(liveness_check.test)
-        startup = _startup(handler, liveness_check)
-        w.container["livenessProbe"] = {**handler, **probe_timing("liveness", liveness_check, bool(startup))}
+    liveness = _localized(plan, svc.name, _kompose_check(svc.name, labels, LIVENESS, check or timed), own)
+    readiness = _localized(plan, svc.name, _kompose_check(svc.name, labels, READINESS, liveness), own)
+    live_handler = _label_handler(w, LIVENESS) or (_handler(liveness.test) if liveness and liveness.test else None)
+    startup = _probe("startup", live_handler, liveness) if liveness and liveness.start_period else None
+    live = _probe("liveness", live_handler, liveness, bool(startup))
+    if live:
+        w.container["livenessProbe"] = live
         if startup:
             w.container["startupProbe"] = startup
         plan.trace_field(w, "healthcheck", "containers[0].livenessProbe, readinessProbe"
                          + (", startupProbe" if startup else ""))
-    if readiness_check:
-        w.container["readinessProbe"] = {**_handler(readiness_check.test), **_timing(readiness_check)}
-    period = probe_rules().timings["kompose_liveness"].period
-    http_path = labels.get(KOMPOSE + "liveness.http_get_path")
-    if http_path:
-        port = _label_port(svc.name, labels, KOMPOSE + "liveness.http_get_port", w.ports[0].port if w.ports else 80)
-        w.container["livenessProbe"] = {"httpGet": {"path": http_path, "port": port}, "periodSeconds": period}
-    tcp_port = labels.get(KOMPOSE + "liveness.tcp_port")
-    if tcp_port:
-        w.container["livenessProbe"] = {"tcpSocket": {"port": _label_port(svc.name, labels, KOMPOSE + "liveness.tcp_port",
-                                                                          0)}, "periodSeconds": period}
+    if labels.get(KOMPOSE + "readiness.disable", "").lower() == "true":
+        return
+    ready_handler = _label_handler(w, READINESS) or (_handler(readiness.test) if readiness and readiness.test
+                                                    else None)
+    ready = _probe("readiness", ready_handler, readiness)
+    if ready:
+        w.container["readinessProbe"] = ready
 
 
 def run(plan: Plan) -> Plan:

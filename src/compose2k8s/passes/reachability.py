@@ -13,7 +13,7 @@ def _answer(plan: Plan, ref: Reference, services: dict[str, ServiceRecord]) -> R
     if target is None:
         return Reach(ref, None, "it is a provider service, run by a Docker Compose plugin"
                      if ref.target in plan.project.services else "its profiles disable it")
-    if target.sidecar_of:
+    if target.sidecar_of and not target.group:
         return Reach(ref, None, f"it shares {target.sidecar_of}'s network namespace, which Compose does not name "
                      f"after it: reach it as {target.sidecar_of}")
     name = plan.facts.renames.get(ref.name, ref.name)

@@ -2,7 +2,8 @@
 guide's token refresher (ServiceAccount, Role limited to that Secret, RoleBinding, and a
 CronJob every 8 hours on a pinned image with the AWS CLI and kubectl, reading AWS
 credentials from a SOPS-encrypted Secret). Other private registries get a pull secret
-name and the command that creates it.
+name and the command that creates it; so does a secret named by Kompose's
+kompose.image-pull-secret label.
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from typing import Any
 from ..ir.model import Plan, PullSecret, SecretData, TokenRefresher, Workload
 from ..names import dns_label
 from ..analysis.images import registry_host
+from ..analysis.kompose_labels import label
+
+PULL_SECRET_LABEL = "kompose.image-pull-secret"
 
 ECR = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$")
 REFRESHER = "ecr-token-refresher"
@@ -78,6 +82,7 @@ def run(plan: Plan) -> Plan:
     reg = plan.options.registry
     ecr: dict[str, str] = {}
     others: dict[str, str] = {}
+    labelled: dict[str, tuple[str, str]] = {}  # pull secret named by a label → (service, its image's registry)
     for compose_name, w in sorted(plan.workloads.items()):
         secrets: list[str] = []
         for image in _images(w):
@@ -90,6 +95,11 @@ def run(plan: Plan) -> Plan:
                 name = dns_label(f"{host.split(':')[0]}-pull")
                 others.setdefault(host, name)
                 secrets.append(name)
+        named = label(w.service, PULL_SECRET_LABEL)
+        if named:
+            secrets.append(dns_label(named))
+            labelled.setdefault(dns_label(named), (compose_name, registry_host(w.container.get("image") or "")))
+            plan.trace_field(w, "labels", f"imagePullSecrets {dns_label(named)} ({PULL_SECRET_LABEL})")
         if secrets:
             w.pod["imagePullSecrets"] = [{"name": s} for s in sorted(set(secrets))]
             plan.trace(compose_name, "image", f"imagePullSecrets {', '.join(sorted(set(secrets)))}")
@@ -104,4 +114,11 @@ def run(plan: Plan) -> Plan:
         plan.note("", "image", "private-registry", f"images on {host} need pull secret {name}",
                   f"kubectl create secret docker-registry {name} --docker-server={host} "
                   "--docker-username=<user> --docker-password=<token> -n <namespace>")
+    made = {p.name for p in plan.pull_secrets} | {reg.ecr_pull_secret}
+    for name, (service, host) in sorted(labelled.items()):
+        if name not in made:
+            plan.pull_secrets.append(PullSecret(name, host))
+            plan.note(service, "labels", "private-registry", f"pull secret {name} ({PULL_SECRET_LABEL}) must exist in "
+                      "each namespace", f"kubectl create secret docker-registry {name} --docker-server={host} "
+                      "--docker-username=<user> --docker-password=<token> -n <namespace>")
     return plan

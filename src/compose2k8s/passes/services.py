@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..analysis.facts import alias_service_name
 from ..analysis.images import image_base
+from ..analysis.kompose_labels import flag, service_type
 from ..ir.model import Plan, PortSource, PortSpec, ServiceRecord, Workload, one_shot
 from ..mappings import well_known_ports
 from ..names import dns_label, port_name, service_name
@@ -91,17 +92,18 @@ def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
     """Every Service each workload asks for, with its priority (client names first)."""
     wanted: list[tuple[int, ServiceRecord]] = []
     referenced = {ref.target for ref in plan.facts.references}
-    for compose_name, w in sorted(plan.workloads.items()):
-        if w.sidecar_of:
-            continue
+    for compose_name, w in sorted(plan.addressable().items()):
         names = plan.options.service_names.get(compose_name)
-        if w.kind == "StatefulSet":
+        if w.kind == "StatefulSet" and not w.sidecar_of:
             w.headless_service = service_name(names.headless if names and names.headless else f"{w.name}-headless")
             wanted.append((1, ServiceRecord(w.headless_service, compose_name, "headless", w.ports)))
         if one_shot(w.kind) and compose_name not in referenced:
             continue
         w.client_service = plan.facts.client_names[compose_name]
-        wanted.append((0, ServiceRecord(w.client_service, compose_name, "client", w.ports)))
+        cluster_ip = service_type(w.service) != "Headless"
+        if not cluster_ip:
+            plan.trace_field(w, "labels", f"Service {w.client_service} headless (kompose.service.type)")
+        wanted.append((0, ServiceRecord(w.client_service, compose_name, "client", w.ports, cluster_ip=cluster_ip)))
         if service_name(compose_name) != compose_name and not names:
             plan.note(compose_name, "services", "renamed-service",
                       f"'{compose_name}' is not a valid Service name; its Service is '{w.client_service}'",
@@ -111,13 +113,13 @@ def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
             plan.note(compose_name, "ports", "headless-service", f"no known port: Service {w.client_service} is "
                       "headless without ports, so its name resolves to the ready pods and every port answers, "
                       "as in Compose", "declare the ports (expose:) for a load-balanced Service", severity="info")
-        if w.service.extra("domainname"):  # the pod's subdomain answers only through a headless Service of that name
+        if w.service.extra("domainname") and not w.sidecar_of:  # the pod's subdomain needs a headless Service
             wanted.append((3, ServiceRecord(dns_label(w.service.domainname), compose_name, "headless", [],
                                             "domainname")))
         for alias, key in sorted(plan.facts.aliases.get(compose_name, {}).items()):
             alias_name = alias_service_name(alias)
             if alias_name:
-                wanted.append((2, ServiceRecord(alias_name, compose_name, "alias", w.ports, key)))
+                wanted.append((2, ServiceRecord(alias_name, compose_name, "alias", w.ports, key, cluster_ip)))
     return wanted
 
 
@@ -131,22 +133,46 @@ def _trace_links(plan: Plan) -> None:
 
 
 def _join_sidecars(plan: Plan) -> None:
-    """A sidecar shares its host's network namespace: the host's Services answer its ports too
-    (port names made unique within the pod)."""
-    for w in plan.workloads.values():
+    """A sidecar shares its host's network namespace: the host's Services answer its ports too;
+    a member of a kompose.service.group keeps its ports to its own Service. Port names are made
+    unique within the pod; a port two members of a group both declare is reported."""
+    placed: dict[str, tuple[set[tuple[int, str]], set[str]]] = {}  # pod owner → its (port, protocol)s, names
+    for _, w in sorted(plan.workloads.items()):
         if not w.sidecar_of:
             continue
         host = plan.workloads[w.sidecar_of]
-        taken = {(p.port, p.protocol) for p in host.ports}
-        names = {p.name for p in host.ports}
+        taken, names = placed.setdefault(w.sidecar_of, ({(p.port, p.protocol) for p in host.ports},
+                                                         {p.name for p in host.ports}))
         for port in w.ports:
             if (port.port, port.protocol) in taken:
-                continue
+                if w.group and port.source == "declared":
+                    plan.note(w.service.name, "labels", "group-port-clash", f"listens on {port.port}/{port.protocol} "
+                              f"like another container of {host.service.name}'s pod (kompose.service.group "
+                              f"{w.group}): in one pod only one of them can", "give one of them another port, or "
+                              "put them in different groups")
+                if not w.group:
+                    continue
             if port.name in names:
                 port.name = port_name(None, port.port, port.protocol)
-            host.ports.append(port)
+            taken.add((port.port, port.protocol))
             names.add(port.name)
+            if not w.group:
+                host.ports.append(port)
         host.ports.sort(key=lambda p: (p.port, p.protocol))
+
+
+HOST_PORT_LABEL = "kompose.controller.port.expose"
+
+
+def _container_ports(plan: Plan, w: Workload, ports: list[PortSpec]) -> list[dict]:
+    """containerPort entries; with kompose.controller.port.expose, a published port is also the
+    node's hostPort."""
+    on_host = flag(w.service, HOST_PORT_LABEL)
+    out = [{"name": p.name, "containerPort": p.port, **({"protocol": p.protocol} if p.protocol != "TCP" else {}),
+            **({"hostPort": int(p.published)} if on_host and p.exposed else {})} for p in ports]
+    if on_host:
+        plan.trace_field(w, "labels", f"containers[0].ports hostPort ({HOST_PORT_LABEL})")
+    return out
 
 
 def run(plan: Plan) -> Plan:
@@ -156,8 +182,7 @@ def run(plan: Plan) -> Plan:
     _join_sidecars(plan)
     for name, w in plan.workloads.items():
         if own[name]:
-            w.container["ports"] = [{"name": p.name, "containerPort": p.port,
-                                     **({"protocol": p.protocol} if p.protocol != "TCP" else {})} for p in own[name]]
+            w.container["ports"] = _container_ports(plan, w, own[name])
     taken: dict[str, str] = {}
     for _, record in sorted(_wanted(plan), key=lambda item: (item[0], item[1].name, item[1].workload,
                                                              item[1].role == "headless", item[1].source_key)):

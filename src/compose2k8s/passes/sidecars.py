@@ -1,8 +1,10 @@
 """`network_mode: service:<x>`: the service shares x's network namespace (the VPN / sidecar
-pattern), so it becomes a second container of x's pod, as Docker runs it. Its volumes, init
+pattern), so it becomes a second container of x's pod, as Docker runs it. So does a member of
+a Kompose `kompose.service.group` in the pod of the group's first service. Its volumes, init
 containers (waits, pre_start steps) and pull secrets join the pod; names that clash are
 made unique; pod settings x does not have are added, conflicting ones are reported (x's win).
-Its ports were added to x's Services by the services pass; it gets no Service and no wait on x.
+A network_mode sidecar's ports were added to x's Services by the services pass (it gets no
+Service); a group member keeps a Service of its own name. Neither waits for its own pod.
 """
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ def _join(into: list[dict[str, Any]], items: list[dict[str, Any]], prefix: str) 
     return renamed
 
 
+def _key(side: Workload) -> str:
+    """The compose key that put the side container in the pod."""
+    return "labels" if side.group else "network_mode"
+
+
 def _pod_fields(plan: Plan, host: Workload, side: Workload) -> None:
     for key, value in side.pod.items():
         if key == "imagePullSecrets":
@@ -44,7 +51,7 @@ def _pod_fields(plan: Plan, host: Workload, side: Workload) -> None:
         elif key not in host.pod:
             host.pod[key] = value
         elif host.pod[key] != value and key != "automountServiceAccountToken":
-            plan.note(side.service.name, "network_mode", "sidecar-pod-setting",
+            plan.note(side.service.name, _key(side), "sidecar-pod-setting",
                       f"pod setting {key} differs from {host.service.name}'s, whose pod it joins: "
                       f"{host.service.name}'s is kept", "set it the same way on both services")
 
@@ -60,8 +67,12 @@ def _merge(plan: Plan, host: Workload, side: Workload) -> None:
         plan.note(side.service.name, "deploy", "sidecar-deploy", f"deploy settings of a container in "
                   f"{host.service.name}'s pod: the pod follows {host.service.name}'s",
                   f"set replicas and placement on {host.service.name}")
-    plan.note(side.service.name, "network_mode", "sidecar", f"shares {host.service.name}'s network namespace: a "
-              f"second container of its pod, reached through {host.service.name}'s Services", severity="info")
+    if side.group:
+        plan.note(side.service.name, "labels", "sidecar", f"kompose.service.group {side.group}: a container of "
+                  f"{host.service.name}'s pod, reached through a Service of its own name", severity="info")
+    else:
+        plan.note(side.service.name, "network_mode", "sidecar", f"shares {host.service.name}'s network namespace: "
+                  f"a second container of its pod, reached through {host.service.name}'s Services", severity="info")
 
 
 def run(plan: Plan) -> Plan:

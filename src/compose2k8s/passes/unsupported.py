@@ -1,11 +1,27 @@
-"""Nothing silent: every compose key present that is not fully mapped gets a diagnostic.
+"""Nothing silent: every compose key present that is not fully mapped gets a diagnostic, and so
+does every Kompose label (`kompose.*`, mappings/kompose-labels.yaml) that is not mapped or that
+the table does not know.
 
 Runs last, so a pass that explained a key more precisely is not repeated.
 """
 from __future__ import annotations
 
+from ..analysis.kompose_labels import labels_under
+from ..compose.model import Service
 from ..ir.model import Plan
-from ..mappings import compose_keys
+from ..mappings import compose_keys, kompose_labels
+
+
+def _kompose_labels(plan: Plan, name: str, svc: Service) -> None:
+    table = kompose_labels()
+    for label in sorted(labels_under(svc, "kompose.")):
+        entry = table.get(label)
+        if entry is None:
+            plan.note(name, "labels", "unknown-kompose-label", f"label {label} is not a Kompose label: ignored",
+                      "check its spelling against Kompose's user guide (README: Kompose labels)")
+        elif entry.status == "not_mapped" or "service" not in entry.read_from and "deploy" not in entry.read_from:
+            plan.note(name, "labels", "kompose-label-not-mapped", f"label {label} is not mapped on a service: "
+                      f"{entry.reason}", "see README: Kompose labels")
 
 
 def run(plan: Plan) -> Plan:
@@ -13,6 +29,7 @@ def run(plan: Plan) -> Plan:
     explained = {(d.service, d.key) for d in plan.diagnostics}
     traced = {(t.service, t.key) for t in plan.traces}
     for name, svc in sorted(plan.project.services.items()):
+        _kompose_labels(plan, name, svc)
         present = svc.model_fields_set | set(svc.model_extra or {})
         for key in sorted(present - {"name"}):
             status = table.service.get(key)

@@ -5,6 +5,7 @@ Explained by a diagnostic whenever the kind is not the default Deployment.
 from __future__ import annotations
 
 from ..analysis.images import image_base
+from ..analysis.kompose_labels import choice, label, number
 from ..analysis.volume_drivers import backing_of
 from ..compose.model import Service
 from ..ir.model import Kind, Plan, Workload, one_shot
@@ -88,8 +89,22 @@ def _job(plan: Plan, w: Workload) -> None:
     w.job = {"restartPolicy": rule.restart_policy, "backoffLimit": backoff}
     if w.kind == "CronJob":
         w.job["schedule"] = _label(svc, table.schedule_labels)
+        _cron_labels(plan, w)
     if svc.restart:
         plan.trace_field(w, "restart", f"restartPolicy {rule.restart_policy}")
+
+
+def _cron_labels(plan: Plan, w: Workload) -> None:
+    """kompose.cronjob.backoff_limit and .concurrency_policy (default Forbid: runs never overlap)."""
+    backoff = number(w.service, "kompose.cronjob.backoff_limit")
+    if backoff is not None:
+        w.job["backoffLimit"] = backoff
+        plan.trace_field(w, "labels", f"jobTemplate backoffLimit {backoff} (kompose.cronjob.backoff_limit)")
+    policy = choice(w.service, "kompose.cronjob.concurrency_policy",
+                    {p.lower(): p for p in ("Forbid", "Allow", "Replace")})
+    w.job["concurrencyPolicy"] = policy or "Forbid"
+    if policy:
+        plan.trace_field(w, "labels", f"concurrencyPolicy {policy} (kompose.cronjob.concurrency_policy)")
 
 
 def _sidecar_host(plan: Plan, workload: Workload) -> str | None:
@@ -102,9 +117,35 @@ def _sidecar_host(plan: Plan, workload: Workload) -> str | None:
     return host if host in plan.workloads else None
 
 
+GROUP_LABEL = "kompose.service.group"
+
+
+def _groups(plan: Plan) -> None:
+    """kompose.service.group: the services of one group run in one pod, owned by the first by name.
+    A service that joins another's network namespace (network_mode service:) stays where that puts it."""
+    members: dict[str, list[str]] = {}
+    for name, w in sorted(plan.workloads.items()):
+        group = label(w.service, GROUP_LABEL)
+        if group and not w.sidecar_of:
+            members.setdefault(group, []).append(name)
+    for group, names in sorted(members.items()):
+        if len(names) < 2:
+            plan.trace(names[0], "labels", f"{GROUP_LABEL} {group}: the only member, its own pod")
+            continue
+        for name in names:
+            plan.workloads[name].group = group
+        plan.trace(names[0], "labels", f"{GROUP_LABEL} {group}: its pod also runs {', '.join(names[1:])}")
+        for name in names[1:]:
+            plan.workloads[name].sidecar_of = names[0]
+    for w in plan.workloads.values():  # a network_mode sidecar of a group member joins the group's pod
+        while w.sidecar_of and plan.workloads[w.sidecar_of].sidecar_of:
+            w.sidecar_of = plan.workloads[w.sidecar_of].sidecar_of
+
+
 def run(plan: Plan) -> Plan:
     for workload in plan.workloads.values():
         workload.sidecar_of = _sidecar_host(plan, workload)
+    _groups(plan)
     for workload in plan.workloads.values():
         svc = workload.service
         if workload.sidecar_of:
@@ -132,7 +173,11 @@ def run(plan: Plan) -> Plan:
         if workload.sidecar_of:
             host = plan.workloads[workload.sidecar_of]
             workload.kind, workload.replicas = host.kind, host.replicas
-            plan.trace_field(workload, "network_mode", f"a container of {host.kind} {host.name}'s pod (shares its "
-                             "network namespace)")
+            if workload.group:
+                plan.trace_field(workload, "labels", f"a container of {host.kind} {host.name}'s pod ({GROUP_LABEL} "
+                                 f"{workload.group}), with a Service of its own")
+            else:
+                plan.trace_field(workload, "network_mode", f"a container of {host.kind} {host.name}'s pod (shares "
+                                 "its network namespace)")
             plan.trace_field(workload, "image", f"containers[{workload.name}].image in {host.kind} {host.name}")
     return plan

@@ -87,13 +87,34 @@ def config(files: FilesArg = None, file: FileOpt = None, profile: ProfileOpt = N
         typer.echo(yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True), nl=False)
 
 
-def _print_diagnostics(diagnostics) -> None:  # noqa: ANN001
-    for diagnostic in diagnostics:
-        if diagnostic.severity == "warning":
-            typer.echo(str(diagnostic), err=True)
-    infos = sum(1 for d in diagnostics if d.severity == "info")
-    if infos:
-        typer.echo(f"({infos} informational notes: see `compose2k8s audit`)", err=True)
+def _print_warnings(diagnostics) -> None:  # noqa: ANN001
+    """The warnings, repeats folded into one line each (diagnostics.fold)."""
+    from .diagnostics import fold
+    for line in fold([d for d in diagnostics if d.severity == "warning"]):
+        typer.echo(str(line), err=True)
+
+
+def _print_summary(diagnostics, audit: str) -> None:  # noqa: ANN001
+    """One line: how many warnings (by code) and notes, and the command that shows them all."""
+    from collections import Counter
+    warnings = [d for d in diagnostics if d.severity == "warning"]
+    codes = Counter(d.code for d in warnings)
+    infos = len(diagnostics) - len(warnings)
+    if not diagnostics:
+        return
+    counted = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}" + (
+        f" ({', '.join(f'{n} {code}' for code, n in sorted(codes.items(), key=lambda c: (-c[1], c[0])))})"
+        if warnings else "")
+    typer.echo(f"{counted}, {infos} note{'s' if infos != 1 else ''}: `{audit}` shows them all", err=True)
+
+
+def _audit_command(files: list[Path], profiles: list[str] | None, env_files: list[Path] | None) -> str:
+    """The audit command for the same project, as the user would type it."""
+    import shlex
+    words = ["compose2k8s", "audit", *(str(f) for f in files)]
+    words += [w for p in profiles or [] for w in ("--profile", p)]
+    words += [w for e in env_files or [] for w in ("--env-file", str(e))]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 @app.command()
@@ -129,7 +150,7 @@ def convert(
             typer.echo(f"# --- {path}\n{text}", nl=False)
     elif not dry_run:
         result.write(force=force)
-    _print_diagnostics(result.diagnostics)
+    _print_warnings(result.diagnostics)
     if result.recipients is not None:
         chosen = result.recipients
         typer.echo(f"Secrets encrypted to {len(chosen.found)} age recipient(s) from {chosen.source}: "
@@ -137,6 +158,7 @@ def convert(
     kinds = ", ".join(f"{n} {k}" for k, n in result.summary().items())
     where = "printed" if stdout else ("not written (dry run)" if dry_run else f"written to {output}")
     typer.echo(f"{len(result.files)} files {where}: {kinds}", err=stdout)
+    _print_summary(result.diagnostics, _audit_command(_files(files, file), profile, env_file))
 
 
 @app.command()

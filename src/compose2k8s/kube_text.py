@@ -30,12 +30,13 @@ def quantity_memory(num_bytes: int) -> str:
 
 
 def run_as(user: str) -> dict[str, int] | None:
-    """securityContext fields for a compose `user:` ("uid" or "uid:gid"); None for a user name.
+    """securityContext fields for a compose `user:` ("uid" or "uid:gid"; root is 0 in every
+    image); None for another user name.
 
-    >>> run_as("1000:1000"), run_as("0"), run_as("postgres")
-    ({'runAsUser': 1000, 'runAsGroup': 1000}, {'runAsUser': 0}, None)
+    >>> run_as("1000:1000"), run_as("0"), run_as("root:root"), run_as("postgres")
+    ({'runAsUser': 1000, 'runAsGroup': 1000}, {'runAsUser': 0}, {'runAsUser': 0, 'runAsGroup': 0}, None)
     """
-    uid, _, gid = user.partition(":")
+    uid, _, gid = (part if part != "root" else "0" for part in user.partition(":"))
     if not uid.isdigit():
         return None
     return {"runAsUser": int(uid), **({"runAsGroup": int(gid)} if gid.isdigit() else {})}

@@ -70,9 +70,14 @@ class Kinds(_Frozen):
     schedule_labels: tuple[str, ...]
 
 
+class NetworkSetting(_Frozen):
+    severity: Literal["warning", "info"]
+    no_op: frozenset[str] = frozenset()  # values (lower case) the cluster network has anyway
+
+
 class NetworkKeys(_Frozen):
     attachment: frozenset[str]
-    network: frozenset[str]
+    network: dict[str, NetworkSetting]
 
 
 class Placement(_Frozen):

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, fold
 from .ir.model import Plan
 from .mappings import KeyStatus, compose_keys
 from .options import ConvertOptions
@@ -108,16 +108,22 @@ def _mermaid(plan: Plan) -> str:
 def _fate(key: str, became: list[str], own: list[Diagnostic], entry: KeyStatus | None) -> KeyFate:
     """What became of one key: only what the passes recorded (its traces, its diagnostics).
 
-    Traced and warned: partial; traced: mapped; warned or reported as not mapped: not mapped.
-    A key nothing recorded is said so, never described from the keys table.
+    Traced and warned: partial; traced: mapped. Not traced: partial when a diagnostic says it is
+    partly mapped, not mapped when warned or the keys table says so, else mapped. Repeated notes
+    are folded. A key nothing recorded is said so, never described from the keys table.
+
+    >>> partly = Diagnostic("web", "networks", "partial", "networks is only partly mapped")
+    >>> _fate("networks", [], [partly], None).status
+    'partial'
     """
-    notes = [f"{d.severity}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in own]
+    notes = [str(line) for line in fold(own)]
     warned = any(d.severity == "warning" for d in own)
     if became:
         return KeyFate(key, "partial" if warned else "mapped", became, notes)
     if own:
-        return KeyFate(key, "not mapped" if warned or (entry and entry.status == "not_mapped") else "mapped",
-                       [], notes)
+        status = "partial" if any(d.code == "partial" for d in own) else \
+            "not mapped" if warned or (entry and entry.status == "not_mapped") else "mapped"
+        return KeyFate(key, status, [], notes)
     return KeyFate(key, "not mapped", [], ["nothing recorded what became of this key: please report it"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..diagnostics import fold
 from ..ir.model import Plan
 from .overlay_guide import ordered_secret_files, overlay_section, secrets_path, sh_block, workload_ref
 
@@ -172,10 +173,11 @@ def _init_containers(plan: Plan) -> list[str]:
 
 
 def _warnings(plan: Plan) -> list[str]:
+    """The warnings, repeats folded into one line each."""
     warnings = sorted({d for d in plan.diagnostics if d.severity == "warning"})
     if not warnings:
         return []
-    return ["## What needs a look", "", *(f"- {d}" for d in warnings), ""]
+    return ["## What needs a look", "", *(f"- {line}" for line in fold(warnings)), ""]
 
 
 def tree_readme(plan: Plan, files: dict[str, str]) -> str:

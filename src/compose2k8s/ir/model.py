@@ -232,9 +232,11 @@ class Plan:
     traces: list[Trace] = field(default_factory=list)
 
     def note(self, service: str, key: str, code: str, message: str, hint: str = "",
-             severity: Severity = "warning") -> None:
-        """Record a diagnostic: a warning where the user must act, else an info."""
-        self.diagnostics.append(Diagnostic(service, key, code, message, hint, severity))
+             severity: Severity = "warning", subject: str = "", group: str = "") -> None:
+        """Record a diagnostic: a warning where something the user relies on is lost or must be
+        done by hand, else an info. `subject` and `group` let repeats fold into one printed line
+        (see diagnostics.fold)."""
+        self.diagnostics.append(Diagnostic(service, key, code, message, hint, severity, subject, group))
 
     def trace(self, service: str, key: str, target: str) -> None:
         self.traces.append(Trace(service, key, target))

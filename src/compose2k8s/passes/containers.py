@@ -78,6 +78,10 @@ def _image(plan: Plan, w: Workload) -> None:
         plan.note(svc.name, "build", "build-only", "service has build: but no image:",
                   "build and push the image, then set image: to its registry name")
         c["image"] = f"{dns_label(svc.name)}:REPLACE_ME"
+    elif svc.build is not None:  # the tree names the image; a cluster builds nothing
+        plan.trace_field(w, "build", f"not built: the pods pull {svc.image}")
+        plan.note(svc.name, "build", "built-image", f"the pods pull {svc.image}; the cluster builds nothing",
+                  f"if no registry has your build of it, push it as {svc.image}", severity="info")
 
 
 def _user(plan: Plan, w: Workload, sc: dict[str, Any]) -> None:

@@ -138,14 +138,29 @@ def _deploy(plan: Plan, w: Workload) -> None:
     if "rollback_config" in extra:
         plan.note(w.service.name, "deploy", "rollback-config", "rollback_config not mapped: Kubernetes rolls "
                   "back on request, not automatically", "kubectl rollout undo")
+    if extra.get("endpoint_mode") == "vip":
+        plan.trace_field(w, "deploy", "endpoint_mode vip: the Service's cluster IP, as Swarm's virtual IP")
     if extra.get("endpoint_mode") == "dnsrr":
         plan.note(w.service.name, "deploy", "endpoint-mode", "endpoint_mode dnsrr: the Service load-balances "
                   "through a virtual IP instead of DNS round robin", "for DNS round robin make the Service "
                   "headless (clusterIP: None) in an overlay", severity="info")
 
 
+def _unset(value: Any) -> bool:
+    """Nothing set: None, empty, or a mapping or list of nothing set (mode replicated is the default)."""
+    if isinstance(value, dict):
+        return all(_unset(v) for k, v in value.items() if not (k == "mode" and v == "replicated"))
+    if isinstance(value, list):
+        return all(_unset(v) for v in value)
+    return value in (None, "")
+
+
 def run(plan: Plan) -> Plan:
     for _, w in sorted(plan.workloads.items()):
-        if w.service.deploy is not None:
-            _deploy(plan, w)
+        if w.service.deploy is None:
+            continue
+        if _unset(w.service.deploy.model_dump()):
+            plan.trace_field(w, "deploy", "nothing set")
+            continue
+        _deploy(plan, w)
     return plan

@@ -16,10 +16,12 @@ def run(plan: Plan) -> Plan:
     for compose_name, w in sorted(plan.workloads.items()):
         env: dict[str, str] = {}
         for key, value in w.service.environment.items():
-            if value is None:
+            if value is None:  # Compose leaves an unset pass-through variable out of the container too
                 plan.note(compose_name, "environment", "unset-variable",
-                          f"{key} has no value (not set when converting); left out",
-                          f"set {key} in the shell or .env before converting")
+                          f"{key} has no value when converting: left out of the container, as Compose does",
+                          "set a variable in the shell or .env before converting to pass it", severity="info", subject=key,
+                          group="{count} variables have no value when converting: left out of the containers, as "
+                                "Compose does: {subjects}")
                 continue
             if not _ENV_NAME.match(key):
                 plan.note(compose_name, "environment", "invalid-env-name",

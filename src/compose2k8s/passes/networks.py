@@ -76,21 +76,31 @@ def _addressing(plan: Plan) -> None:
                       "addresses from the cluster", "reach the service by its name; its Service finds the pods")
     for name, network in sorted(plan.project.networks.items()):
         present = network.model_fields_set | set(network.model_extra or {})
-        dropped = sorted(key for key in present if key in keys.network and getattr(network, key, None) not in
-                         (None, False, {}, []))
-        if dropped:
-            plan.note("", "networks", "network-settings", f"network {name}: {', '.join(dropped)} dropped: the "
+        dropped: dict[str, list[str]] = {}  # severity → settings
+        for key in sorted(present):
+            setting, value = keys.network.get(key), getattr(network, key, None)
+            if setting and value not in (None, False, {}, []) and str(value).lower() not in setting.no_op:
+                dropped.setdefault(setting.severity, []).append(key)
+        for severity, settings in sorted(dropped.items(), reverse=True):
+            plan.note("", "networks", "network-settings", f"network {name}: {', '.join(settings)} dropped: the "
                       "cluster's network plugin decides addressing and routing",
                       "write an egress NetworkPolicy to keep an internal network's no-way-out rule"
-                      if "internal" in dropped else "reach services by name, never by address")
+                      if "internal" in settings else "reach services by name, never by address",
+                      severity=severity)  # type: ignore[arg-type]
 
 
 def run(plan: Plan) -> Plan:
     _addressing(plan)
     networks = _memberships(plan)
-    if len(set().union(*networks.values())) < 2:
-        return plan  # one network (or none): nothing is isolated, as in Compose
+    if len(set().union(*networks.values())) < 2:  # one network (or none): nothing is isolated, as in Compose
+        for name in sorted(n for n, w in plan.workloads.items() if w.service.networks and n in networks):
+            plan.trace(name, "networks", f"on {', '.join(sorted(networks[name]))}, the only network: it reaches "
+                       "every service and every service reaches it, as in Compose")
+        return plan
     if not plan.options.network_policies:
+        for name in sorted(n for n, w in plan.workloads.items() if w.service.networks and n in networks):
+            plan.trace(name, "networks", f"on {', '.join(sorted(networks[name]))}: not isolated (network_policies "
+                       "is off)")
         plan.note("", "networks", "networks-not-isolated",
                   "compose networks isolate services, but network_policies is off: every pod can reach every "
                   "Service in the namespace", "set network_policies: true, or add your own NetworkPolicies")

@@ -197,6 +197,26 @@ def _init_process(plan: Plan, w: Workload) -> None:
                   "processes", severity="info")
 
 
+LOCAL_LOG_DRIVERS = ("json-file", "local", "none")  # docker logs reads them; kubectl logs reads the kubelet's
+
+
+def _logging(plan: Plan, w: Workload) -> None:
+    """logging: the node's logging, not the pod's. A local driver loses nothing (kubectl logs shows
+    the output, the kubelet rotates it); any other shipped the logs somewhere: that is lost."""
+    logging = w.service.extra("logging")
+    if not isinstance(logging, dict):
+        return
+    driver = str(logging.get("driver") or "json-file")
+    if driver in LOCAL_LOG_DRIVERS:
+        plan.note(w.service.name, "logging", "logging-local", f"logging driver {driver}: `kubectl logs` shows the "
+                  "output, the kubelet rotates it (its containerLogMaxSize and containerLogMaxFiles, not these "
+                  "options)", severity="info")
+    else:
+        plan.note(w.service.name, "logging", "logging-driver", f"logs are no longer sent to the {driver} driver: "
+                  "`kubectl logs` shows them, nothing ships them", f"run a log shipper that sends pod logs to "
+                  f"{driver} (Fluent Bit, Vector, the OpenTelemetry collector)")
+
+
 def _runtime_limits(plan: Plan, w: Workload) -> None:
     """stop_signal and ulimits: set by the container runtime, not by a pod."""
     svc = w.service
@@ -215,7 +235,7 @@ def _runtime_limits(plan: Plan, w: Workload) -> None:
 
 POD_FIELDS: tuple[Callable[[Plan, Workload], None], ...] = (
     _pod_security, _service_account, _stopping, _extra_hosts, _host_namespaces, _platform, _user_namespace, _dns, _runtime,
-    _memory_folders, _init_process, _runtime_limits)
+    _memory_folders, _init_process, _logging, _runtime_limits)
 
 
 def run(plan: Plan) -> Plan:

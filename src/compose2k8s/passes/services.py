@@ -98,6 +98,8 @@ def _wanted(plan: Plan) -> list[tuple[int, ServiceRecord]]:
             w.headless_service = service_name(names.headless if names and names.headless else f"{w.name}-headless")
             wanted.append((1, ServiceRecord(w.headless_service, compose_name, "headless", w.ports)))
         if one_shot(w.kind) and compose_name not in referenced:
+            for key in sorted(set(plan.facts.aliases.get(compose_name, {}).values())):
+                plan.trace(compose_name, key, f"no Service: a one-shot {w.kind} nothing connects to")
             continue
         w.client_service = plan.facts.client_names[compose_name]
         cluster_ip = service_type(w.service) != "Headless"
@@ -191,6 +193,9 @@ def run(plan: Plan) -> Plan:
                 plan.note(record.workload, record.source_key, "service-name-collision",
                           f"Service name '{record.name}' is already used by '{taken[record.name]}'; not created "
                           "for this service", "rename the alias or the service")
+            elif record.role == "alias":  # e.g. container_name equal to the service's name: nothing to add
+                plan.trace(record.workload, record.source_key, f"{record.name}: answered by the service's own "
+                           f"Service {record.name}")
             continue
         taken[record.name] = record.workload
         plan.services.append(record)

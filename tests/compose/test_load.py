@@ -299,3 +299,11 @@ def test_convert_interpolates_with_the_environment_it_is_given(project, monkeypa
     assert convert([root / "compose.yaml"], environ={"TAG": "given"}).project.services["web"].image == "nginx:given"
     assert convert([root / "compose.yaml"], environ={}).project.services["web"].image == "nginx:default"
     assert convert([root / "compose.yaml"]).project.services["web"].image == "nginx:from-process"
+
+
+@pytest.mark.parametrize("extends", ["{a: {b: {}}}", "{file: other.yaml}", "{service: \"\"}"])
+def test_extends_without_a_service_is_refused_naming_the_key(project, extends):
+    root = project({"compose.yaml": f"services:\n  base: {{image: nginx}}\n  app:\n    extends: {extends}\n"})
+    with pytest.raises(ComposeError, match="extends names no service") as caught:
+        load(root)
+    assert (caught.value.key, caught.value.line) == ("services.app.extends", 4)

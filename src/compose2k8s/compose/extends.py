@@ -32,6 +32,9 @@ def _extended(name: str, services: dict, path: Path, ctx: LoadContext,
     spec = svc.get("extends")
     if not spec:
         return svc
+    if not isinstance(spec, dict) or not isinstance(spec.get("service"), str) or not spec["service"]:
+        raise ComposeError("extends names no service", key=f"services.{name}.extends",
+                           hint="write extends: <service>, or extends: {service: <service>, file: <file>}")
     if ident in chain:
         raise ComposeError(f"extends cycle: {' -> '.join(n for _, n in chain + (ident,))}",
                            key=f"services.{name}.extends", hint="break the loop of extends")

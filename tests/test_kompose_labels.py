@@ -22,6 +22,7 @@ BASE = """services:
     healthcheck: {test: [CMD, /bin/check], interval: 10s, timeout: 2s, retries: 5}
     labels:
 """
+VOLUME = "    volumes: ['data:/var/lib/app']\nvolumes: {data: {}}\n"  # app's own named volume
 # label → (its value, labels both the plain and the labelled service carry, lines after the service)
 SAMPLES: dict[str, tuple[str, dict[str, str], str]] = {
     "kompose.controller.port.expose": ("true", {}, ""),
@@ -67,9 +68,13 @@ SAMPLES: dict[str, tuple[str, dict[str, str], str]] = {
     "kompose.service.nodeport.port": ("30999", {}, ""),
     "kompose.service.type": ("loadbalancer", {}, ""),
     "kompose.serviceaccount-name": ("robot", {}, ""),
+    "kompose.volume.size": ("5Gi", {}, VOLUME),
+    "kompose.volume.storage-class-name": ("fast-ssd", {}, VOLUME),
+    "kompose.volume.sub-path": ("app", {}, VOLUME),
+    "kompose.volume.subpath": ("app", {}, VOLUME),
+    "kompose.volume.type": ("emptyDir", {}, VOLUME),
 }
-READ_ELSEWHERE = {"kompose.volume.size"}  # partial: read on top-level volumes (fixtures volumes-sharing)
-CLAIMED = sorted(k for k, v in kompose_labels().items() if v.status != "not_mapped" and k not in READ_ELSEWHERE)
+CLAIMED = sorted(k for k, v in kompose_labels().items() if v.status != "not_mapped")
 
 
 def _compose(labels: dict[str, str], after: str) -> str:
@@ -219,17 +224,98 @@ def test_unknown_and_unmapped_labels_are_reported(tmp_path):
         services:
           web:
             image: nginx
-            labels: {kompose.container.kompose.controller.port.expose: "true", kompose.volume.type: configMap}
+            volumes: [data:/data]
+            labels: {kompose.container.kompose.controller.port.expose: "true"}
+        volumes:
+          data: {labels: {kompose.volume.selector: data-dev, kompose.volume.type: emptyDir}}
         """))
-    codes = {(d.code, d.severity) for d in result.diagnostics if d.service == "web"}
-    assert {("unknown-kompose-label", "warning"), ("kompose-label-not-mapped", "warning")} <= codes
+    codes = {(d.service, d.code, d.severity) for d in result.diagnostics}
+    assert ("web", "unknown-kompose-label", "warning") in codes
+    not_mapped = sorted(d.message for d in result.diagnostics if d.code == "kompose-label-not-mapped")
+    assert not_mapped == ["volume data: label kompose.volume.selector is not mapped on a volume",
+                          "volume data: label kompose.volume.type is not mapped on a volume"]  # a service label
 
 
 @pytest.mark.parametrize("label, value", [("kompose.image-pull-policy", "Sometimes"), ("kompose.hpa.cpu", "lots"),
                                           ("kompose.service.type", "ingress"), ("kompose.service.expose", "a b"),
-                                          ("kompose.security-context.fsgroup", "staff")])
+                                          ("kompose.security-context.fsgroup", "staff"),
+                                          ("kompose.volume.size", "lots"), ("kompose.volume.type", "nfs"),
+                                          ("kompose.volume.storage-class-name", "Fast_SSD"),
+                                          ("kompose.volume.subpath", "../etc")])
 def test_a_malformed_label_is_refused_naming_it(label, value, tmp_path):
     with pytest.raises(ComposeError) as caught:
         convert_text(tmp_path, f"services:\n  web:\n    image: nginx\n    ports: ['80:80']\n"
                                f"    labels: {{{label}: '{value}'}}\n")
     assert label in str(caught.value) and "services.web.labels" in str(caught.value)
+
+
+def test_volume_labels_size_class_and_sub_path(tree):
+    db = find(tree, "StatefulSet", "db")
+    [template] = db["spec"]["volumeClaimTemplates"]
+    assert template["spec"]["resources"]["requests"]["storage"] == "20Gi"
+    assert template["spec"]["storageClassName"] == "fast-ssd"
+    [mount] = [m for m in pod(db)["containers"][0]["volumeMounts"] if m["name"] == template["metadata"]["name"]]
+    assert (mount["mountPath"], mount["subPath"]) == ("/var/lib/postgresql/data", "pgdata")
+    for overlay in ("staging", "prod"):  # the claim's own class is kept ...
+        assert "storageClassName" not in tree[f"overlays/{overlay}/kustomization.yaml"]
+    dev = yaml.safe_load(tree["overlays/dev/kustomization.yaml"])  # ... but dev binds it to its local volume
+    [patch] = [p for p in dev["patches"] if p["target"] == {"kind": "StatefulSet", "name": "db"}]
+    assert yaml.safe_load(patch["patch"]) == [{"op": "add", "path": "/spec/volumeClaimTemplates/0/spec/storageClassName",
+                                               "value": "local-storage"}]
+
+
+def test_volume_type_empty_dir_keeps_nothing_so_the_service_is_no_statefulset(tree):
+    api = find(tree, "Deployment", "api")
+    [volume] = pod(api)["volumes"]
+    assert volume["emptyDir"] == {} and volume["name"] == pod(api)["containers"][0]["volumeMounts"][0]["name"]
+    assert "apicache" not in names(tree, "PersistentVolumeClaim")
+
+
+def test_classes_from_options_skip_only_claims_with_their_own(tmp_path):
+    result = convert_text(tmp_path, """services:
+  db:
+    image: postgres:16
+    volumes: [pg:/var/lib/postgresql/data, wal:/wal]
+  web:
+    image: nginx
+    volumes: [shared:/srv, files:/files]
+    labels: {kompose.volume.size: 2Gi}
+  worker:
+    image: busybox
+    volumes: [shared:/srv]
+    labels: {kompose.volume.size: 3Gi, kompose.volume.storage-class-name: efs}
+volumes:
+  pg: {labels: {kompose.volume.storage-class-name: io2}}
+  wal: {}
+  shared: {}
+  files: {labels: {kompose.volume.size: 1500Mi}}
+""", storage={"class_by_overlay": {"prod": "gp3"}})
+    claims = {c.name: c for c in result.plan.claims}
+    assert (claims["pg"].storage_class, claims["wal"].storage_class, claims["shared"].storage_class) == (
+        "io2", None, "efs")
+    assert (claims["shared"].size, claims["files"].size) == ("3Gi", "1500Mi")  # the largest asked; the volume's own
+    prod = yaml.safe_load(result.files["overlays/prod/kustomization.yaml"])
+    patched = {p["target"]["name"]: yaml.safe_load(p["patch"]) for p in prod["patches"]
+               if p["target"]["kind"] in ("StatefulSet", "PersistentVolumeClaim")}
+    assert patched["db"] == [{"op": "add", "path": "/spec/volumeClaimTemplates/1/spec/storageClassName",
+                              "value": "gp3"}]  # wal only: pg keeps io2
+    assert "shared" not in patched and patched["files"][0]["value"] == "gp3"
+
+
+def test_volume_type_decides_folders_and_host_paths(tmp_path):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "app.ini").write_text("[app]\nport = 80\n")
+    text = """services:
+  app:
+    image: example/app:1.0
+    volumes: ["./conf:/etc/app:ro"]
+    labels: {kompose.volume.type: %s}
+"""
+    claim = convert_text(tmp_path, text % "persistentVolumeClaim")
+    assert [c.source for c in claim.plan.claims] == ["folder ./conf"]  # a read-only config folder, as a claim
+    refused = convert_text(tmp_path, text % "hostPath")
+    assert not any("hostPath" in v for v in pod(find(refused.files, "Deployment", "app")).get("volumes", []))
+    assert [d.severity for d in refused.diagnostics if d.code == "label-host-path"] == ["warning"]
+    allowed = convert_text(tmp_path, text % "hostPath", allow_host_path=True)
+    [volume] = pod(find(allowed.files, "Deployment", "app"))["volumes"]
+    assert volume["hostPath"] == {"path": str(tmp_path / "conf")}

@@ -6,6 +6,11 @@
 from __future__ import annotations
 
 import math
+import re
+
+QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][0-9]+|[KMGTPE]i?|[mkMGTPE])?$")
+_UNITS = {"": 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+          "Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60}
 
 
 def escape_expansion(argv: list[str]) -> list[str]:
@@ -27,6 +32,20 @@ def quantity_memory(num_bytes: int) -> str:
         if num_bytes >= unit and num_bytes % unit == 0:
             return f"{num_bytes // unit}{suffix}"
     return str(num_bytes)
+
+
+def quantity_value(text: str) -> float:
+    """A Kubernetes quantity's value, to compare two of them (QUANTITY must match).
+
+    >>> quantity_value("200Mi") < quantity_value("1G") < quantity_value("1Gi")
+    True
+    """
+    number = re.match(r"[0-9.]+", text)
+    assert number is not None and QUANTITY.match(text), text
+    suffix = text[number.end():]
+    if suffix[:1] in ("e", "E"):
+        return float(text)
+    return float(number.group()) * _UNITS[suffix]
 
 
 def run_as(user: str) -> dict[str, int] | None:

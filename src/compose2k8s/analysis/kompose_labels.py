@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..compose.model import Service
 from ..errors import ComposeError
+from ..kube_text import QUANTITY
 
 
 def label(svc: Service, name: str) -> str | None:
@@ -39,7 +40,25 @@ def flag(svc: Service, name: str) -> bool:
 
 def label_error(svc: Service, name: str, problem: str, hint: str) -> ComposeError:
     """A malformed label value: exit 2 naming the service and the label."""
-    return ComposeError(f"label {name}: {problem}", key=f"services.{svc.name}.labels", hint=hint)
+    return malformed(f"services.{svc.name}.labels", name, problem, hint)
+
+
+def malformed(key: str, name: str, problem: str, hint: str) -> ComposeError:
+    """A malformed value of label `name` in the labels at `key` (a service's or a volume's)."""
+    return ComposeError(f"label {name}: {problem}", key=key, hint=hint)
+
+
+def checked_quantity(value: str, key: str, name: str) -> str:
+    """`value` when it is a Kubernetes quantity (1Gi, 500M), else the error naming the label."""
+    if not QUANTITY.match(value):
+        raise malformed(key, name, f"'{value}' is not a Kubernetes quantity", f"e.g. {name}: 1Gi")
+    return value
+
+
+def quantity(svc: Service, name: str) -> str | None:
+    """A quantity label (1Gi, 500M), None when absent."""
+    value = label(svc, name)
+    return None if value is None else checked_quantity(value, f"services.{svc.name}.labels", name)
 
 
 def number(svc: Service, name: str, low: int = 0, high: int = 2 ** 31 - 1) -> int | None:

@@ -26,7 +26,10 @@ def _pod_template(plan: Plan, w: Workload) -> dict[str, Any]:
 
 
 def _claim_spec(claim: Claim) -> dict[str, Any]:
-    return {"accessModes": [claim.access_mode], "resources": {"requests": {"storage": claim.size}}}
+    spec: dict[str, Any] = {"accessModes": [claim.access_mode], "resources": {"requests": {"storage": claim.size}}}
+    if claim.storage_class:
+        spec["storageClassName"] = claim.storage_class
+    return spec
 
 
 def workload_object(plan: Plan, w: Workload, templates: list[Claim]) -> dict[str, Any]:

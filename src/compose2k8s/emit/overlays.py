@@ -3,7 +3,6 @@ planning passes decided (plan.overlays, plan.exposure) as Kustomize files and pa
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from ..ir.model import Plan
@@ -88,17 +87,14 @@ def _storage_files(overlay: OverlayPlan) -> dict[str, str]:
 
 def _storage_patches(plan: Plan, overlay: OverlayPlan) -> list[dict[str, Any]]:
     patches = []
-    templates = Counter(c.owner for c in plan.claims if c.template)
     for choice in overlay.claim_classes:
         if choice.claim:
             patches.append(_patch("PersistentVolumeClaim", choice.claim, [
                 {"op": "add", "path": "/spec/storageClassName", "value": choice.storage_class}]))
         else:
-            owner = choice.templates_of or ""
-            count = templates[owner]
-            patches.append(_patch("StatefulSet", plan.workloads[owner].name, [
+            patches.append(_patch("StatefulSet", plan.workloads[choice.templates_of or ""].name, [
                 {"op": "add", "path": f"/spec/volumeClaimTemplates/{i}/spec/storageClassName",
-                 "value": choice.storage_class} for i in range(count)]))
+                 "value": choice.storage_class} for i in choice.template_indices]))
     return patches
 
 

@@ -113,6 +113,7 @@ class Claim:
     read_only: list[str] = field(default_factory=list)  # users that mount it read-only only
     external: bool = False  # exists already (compose `external: true`): mounted, never created
     seed_from: str | None = None  # the project folder (./path) whose files it should start with
+    storage_class: str | None = None  # its own class (a Kompose label), kept by staging and prod
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@ class ClaimClass:
     storage_class: str
     claim: str | None = None  # a PersistentVolumeClaim
     templates_of: str | None = None  # a StatefulSet's compose service
+    template_indices: tuple[int, ...] = ()  # which of its claim templates (those without a class of their own)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..analysis.images import image_base
-from ..analysis.kompose_labels import choice, label, label_error
+from ..analysis.kompose_labels import choice, quantity
 from ..ir.model import Plan, Workload
 from ..kube_text import escape_expansion, quantity_cpu, quantity_memory, run_as
 from ..mappings import helper_images, image_needs, pod_security
@@ -57,7 +57,6 @@ def _command(plan: Plan, w: Workload) -> None:
 
 PULL_POLICY_LABEL = "kompose.image-pull-policy"
 EPHEMERAL_LABELS = {"requests": "kompose.ephemeral-storage.request", "limits": "kompose.ephemeral-storage.limit"}
-_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][0-9]+|[KMGTPE]i?|[mkMGTPE])?$")
 
 
 def _image(plan: Plan, w: Workload) -> None:
@@ -222,11 +221,9 @@ def _resources(plan: Plan, w: Workload) -> None:
 def _ephemeral_storage(plan: Plan, w: Workload, resources: dict[str, dict[str, str]]) -> None:
     """Kompose's kompose.ephemeral-storage.request / .limit (service labels or deploy.labels)."""
     for kind, name in EPHEMERAL_LABELS.items():
-        value = label(w.service, name)
+        value = quantity(w.service, name)
         if value is None:
             continue
-        if not _QUANTITY.match(value):
-            raise label_error(w.service, name, f"'{value}' is not a Kubernetes quantity", f"e.g. {name}: 1Gi")
         resources[kind]["ephemeral-storage"] = value
         plan.trace_field(w, "labels", f"resources.{kind}.ephemeral-storage ({name})")
 

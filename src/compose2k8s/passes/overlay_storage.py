@@ -14,25 +14,32 @@ from ..ir.overlays import ClaimClass, OverlayPlan, StaticVolume
 from ..mappings import overlay_rules
 
 
-def _classes(plan: Plan, overlay: OverlayPlan, nfs_bound: bool) -> None:
+def _classes(plan: Plan, overlay: OverlayPlan, nfs_bound: bool, local: bool) -> None:
+    """A claim with its own class (kompose.volume.storage-class-name) keeps it, except where the
+    overlay binds every claim to its local volumes."""
     storage = plan.options.storage
     cls = storage.class_by_overlay.get(overlay.name)
     rwx = storage.rwx_class_by_overlay.get(overlay.name, cls)
     for claim in plan.claims:
-        if claim.template or claim.external or (claim.nfs and nfs_bound):
+        if claim.template or claim.external or (claim.nfs and nfs_bound) or (claim.storage_class and not local):
             continue
         chosen = rwx if claim.access_mode == "ReadWriteMany" else cls
         if chosen:
             overlay.claim_classes.append(ClaimClass(chosen, claim=claim.name))
-    templated = {c.owner for c in plan.claims if c.template}
+    templates: dict[str, list[bool]] = {}  # StatefulSet → per template, whether the overlay sets its class
+    for claim in plan.claims:
+        if claim.template and claim.owner:
+            templates.setdefault(claim.owner, []).append(local or not claim.storage_class)
     if cls:
-        overlay.claim_classes += [ClaimClass(cls, templates_of=name) for name in plan.workloads if name in templated]
+        overlay.claim_classes += [
+            ClaimClass(cls, templates_of=name, template_indices=tuple(i for i, ours in enumerate(templates[name]) if ours))
+            for name in plan.workloads if any(templates.get(name, ()))]
 
 
 def run(plan: Plan) -> Plan:
     for name, overlay in plan.overlays.items():
         rules = overlay_rules().overlays[name]
-        _classes(plan, overlay, rules.nfs_volumes)
+        _classes(plan, overlay, rules.nfs_volumes, bool(rules.local_volumes))
         if rules.local_volumes:
             overlay.local_storage_class = plan.options.storage.class_by_overlay.get(name, "local-storage")
             overlay.static_volumes = [

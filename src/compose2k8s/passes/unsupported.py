@@ -24,7 +24,20 @@ def _kompose_labels(plan: Plan, name: str, svc: Service) -> None:
                       f"{entry.reason}", "see README: Kompose labels")
 
 
+def _volume_kompose_labels(plan: Plan) -> None:
+    """Kompose labels on top-level volumes: only those the table reads there are mapped."""
+    table = kompose_labels()
+    for volume, top in sorted(plan.project.volumes.items()):
+        labels = top.labels if isinstance(top.labels, dict) else {}
+        for label in sorted(k for k in labels if k.startswith("kompose.")):
+            entry = table.get(label)
+            if entry is None or entry.status == "not_mapped" or "volume" not in entry.read_from:
+                plan.note("", "volumes", "kompose-label-not-mapped", f"volume {volume}: label {label} is not "
+                          "mapped on a volume", "see README: Kompose labels")
+
+
 def run(plan: Plan) -> Plan:
+    _volume_kompose_labels(plan)
     table = compose_keys()
     explained = {(d.service, d.key) for d in plan.diagnostics}
     traced = {(t.service, t.key) for t in plan.traces}

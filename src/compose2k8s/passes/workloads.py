@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..analysis.images import image_base
 from ..analysis.kompose_labels import choice, label, number
 from ..analysis.volume_drivers import backing_of
+from ..analysis.volume_labels import volume_type
 from ..compose.model import Service
 from ..ir.model import Kind, Plan, Workload, one_shot
 from ..mappings import kinds, stateful_images, well_known_ports
@@ -46,7 +47,7 @@ def _decide(plan: Plan, workload: Workload) -> tuple[Kind, str]:
     if base in stateful_images():
         return "StatefulSet", f"image {base} keeps state"
     rw_named = [m.source for m in svc.volumes if m.type == "volume" and m.source and not m.read_only
-                and backing_of(plan.project.volumes.get(m.source)).kind != "tmpfs"]
+                and backing_of(plan.project.volumes.get(m.source)).kind != "tmpfs"] if volume_type(svc) != "emptyDir" else []
     users = plan.facts.volume_users
     own = [v for v in rw_named if users.get(v) == {svc.name}]
     if own and len(own) == len(rw_named):

@@ -31,6 +31,8 @@ from .configs import emit_configs
 from .copy_up import copy_up
 from .files import emit_files
 from .folders import emit_folder
+from ...analysis.volume_labels import check as check_volume_labels
+from ...analysis.volume_labels import volume_type
 
 Storages = dict[tuple[str, str], Storage]
 Folders = dict[str, list[Use]]
@@ -56,6 +58,7 @@ def run(plan: Plan) -> Plan:
     folders: Folders = {}
     for compose_name in sorted(plan.workloads):
         w = plan.workloads[compose_name]
+        check_volume_labels(w.service)
         files: list[Mount] = []
         for index, mount in enumerate(_mounts_with_volumes_from(plan, compose_name)):
             if mount.type == "tmpfs" or (mount.type == "volume" and not mount.source):
@@ -108,6 +111,8 @@ def _bind(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount],
         return
     elif Path(source).is_file():
         files.append(mount)
+    elif _by_type_label(plan, w, mount, index, f"folder {relative(plan, source)}"):
+        return
     else:
         folders.setdefault(source, []).append(Use(w.service.name, mount))
 
@@ -163,9 +168,6 @@ def _folders(plan: Plan, folders: Folders, storages: Storages) -> None:
                   "set storage.folders to carry it as a ConfigMap if it is configuration", severity="info")
 
 
-KOMPOSE_VOLUME_TYPE = "kompose.volume.type"
-
-
 def _role(plan: Plan, source: str, uses: list[Use], scan: FolderScan, readable: bool) -> tuple[str, str]:
     """('config' or 'claim', why) for a folder: the caller's choice, else mappings/mount-rules.yaml."""
     chosen = plan.options.storage.folders.get(relative(plan, source))
@@ -177,7 +179,10 @@ def _role(plan: Plan, source: str, uses: list[Use], scan: FolderScan, readable: 
         return "claim", "it is outside the project, which is not read"
     if scan.over:
         return "claim", f"it holds {scan.over} (a ConfigMap holds at most 1 MiB)"
-    if any(plan.project.services[u.service].labels.get(KOMPOSE_VOLUME_TYPE) == "configMap" for u in uses):
+    asked = {volume_type(plan.project.services[u.service]) for u in uses}
+    if "persistentVolumeClaim" in asked:
+        return "claim", "kompose.volume.type persistentVolumeClaim says so"
+    if "configMap" in asked:
         return "config", ""
     for use in uses:
         role, why = folder_role(scan, Path(source).name, use.mount.target, data_path(plan.workloads[use.service]),
@@ -207,6 +212,8 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
         plan.trace(name, "volumes", f"volume {source} binds {backing.device}")
         _bind(plan, w, mount.model_copy(update={"type": "bind", "source": backing.device}), index, files, folders)
         return
+    if _by_type_label(plan, w, mount, index, f"volume {source}"):
+        return
     if backing.kind == "other":
         top = plan.project.volumes[source]
         settings = f"driver {top.driver or 'local'}" + (f" with {top.driver_opts}" if top.driver_opts else "")
@@ -214,6 +221,33 @@ def _named(plan: Plan, w: Workload, mount: Mount, index: int, files: list[Mount]
                   "from the storage class",
                   "pick a storage class that provides this storage (storage.class_by_overlay)")
     storages.setdefault(("volume", source), Storage(("volume", source))).uses.append(Use(name, mount))
+
+
+def _by_type_label(plan: Plan, w: Workload, mount: Mount, index: int, what: str) -> bool:
+    """kompose.volume.type on the service: emptyDir makes its named volumes and folders emptyDirs;
+    hostPath mounts a folder from the node, only when the caller allows hostPath (the compose
+    file cannot). True when the mount is done here."""
+    kind, name = volume_type(w.service), w.service.name
+    if kind == "emptyDir":
+        volume = f"scratch-{index}"
+        w.mount({"name": volume, "emptyDir": {}}, volume_mount(plan, name, volume, mount))
+        plan.trace(name, "labels", f"kompose.volume.type emptyDir: {mount.target} ← emptyDir")
+        plan.note(name, "volumes", "label-empty-dir", f"{what} at {mount.target} is an emptyDir, as "
+                  "kompose.volume.type asks: it starts empty and its files go with the pod", severity="info")
+        return True
+    if kind == "hostPath" and mount.type == "bind" and plan.options.allow_host_path:
+        _host_path(plan, w, mount, index)
+        plan.trace(name, "labels", f"kompose.volume.type hostPath: {mount.target} ← hostPath {mount.source}")
+        return True
+    if kind == "hostPath":
+        plan.note(name, "labels", "label-host-path", f"kompose.volume.type hostPath: {what} is not mounted from "
+                  "the node" + ("" if mount.type == "bind" else " (a named volume has no folder there)")
+                  + ": it is mapped as without the label", "only the caller allows hostPath: --allow-host-path"
+                  if mount.type == "bind" else "bind-mount a folder to use hostPath")
+    elif kind == "configMap" and mount.type == "volume":
+        plan.note(name, "labels", "label-config-map", f"kompose.volume.type configMap: {what} stays a claim (a "
+                  "ConfigMap is made of bind-mounted files and folders)", severity="info")
+    return False
 
 
 def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:

@@ -12,10 +12,12 @@ from typing import Any
 
 from ...analysis.images import image_base
 from ...analysis.volume_drivers import backing_of
-from ...compose.model import Mount
+from ...compose.model import Mount, Service
 from ...ir.model import Claim, NfsShare, Plan, Workload
+from ...kube_text import quantity_value
 from ...mappings import host_paths, stateful_images
 from ...names import dns_label, existing_name
+from ...analysis.volume_labels import SIZE, STORAGE_CLASS, claim_size, storage_class, sub_path, volume_label
 
 
 @dataclass
@@ -41,10 +43,13 @@ def relative(plan: Plan, path: str) -> str:
         return path
 
 
-def volume_mount(plan: Plan, service: str, name: str, mount: Mount) -> dict[str, Any]:
-    """The volumeMount of `mount` on pod volume `name`; a volume's `subpath` becomes `subPath`."""
+def volume_mount(plan: Plan, service: str, name: str, mount: Mount, labelled: Service | None = None) -> dict[str, Any]:
+    """The volumeMount of `mount` on pod volume `name`; a volume's `subpath` becomes `subPath`,
+    else the kompose.volume.sub-path of the `labelled` service (claims only)."""
     out: dict[str, Any] = {"name": name, "mountPath": posixpath.normpath(mount.target)}
     subpath = str((mount.volume or {}).get("subpath") or "")
+    if not subpath and labelled is not None and (subpath := sub_path(labelled) or ""):
+        plan.trace(service, "labels", f"kompose.volume.sub-path: {mount.target} mounts {subpath} of claim {name}")
     if subpath and (subpath.startswith("/") or ".." in subpath.split("/")):
         plan.note(service, "volumes", "volume-subpath", f"subpath {subpath} of {mount.target} leaves the volume; "
                   "the whole volume is mounted", "give a relative path inside the volume")
@@ -87,11 +92,45 @@ def stateful_data(plan: Plan, storages: dict[tuple[str, str], Storage]) -> None:
                   "a claim template here", "name a volume for it in compose to choose its size", severity="info")
 
 
-def _size(plan: Plan, volume: str) -> str:
-    top = plan.project.volumes.get(volume)
-    labels = top.labels if top and isinstance(top.labels, dict) else {}
-    return next((labels[k] for k in host_paths().size_labels if k in labels), None) or plan.options.storage.sizes.get(
-        volume, plan.options.storage.default_size)
+def _size(plan: Plan, storage: Storage) -> str:
+    """The claim's size: its volume's size label, the caller's storage.sizes, the largest
+    kompose.volume.size of the services mounting it, else storage.default_size."""
+    kind, source = storage.key
+    if kind == "volume":
+        top = plan.project.volumes.get(source)
+        found = volume_label(top.labels if top else None, tuple(host_paths().size_labels), source)
+        if found:
+            return found[1]
+        if source in plan.options.storage.sizes:
+            return plan.options.storage.sizes[source]
+    sizes = {u.service: size for u in storage.uses if (size := claim_size(plan.project.services[u.service]))}
+    if not sizes:
+        return plan.options.storage.default_size
+    chosen = max(sizes.values(), key=quantity_value)
+    for service in sorted(sizes):
+        plan.trace(service, "labels", f"{SIZE}: {_described(plan, *storage.key)} claims {chosen}")
+    return chosen
+
+
+def _storage_class(plan: Plan, storage: Storage) -> str | None:
+    """The claim's own storage class: its volume's kompose.volume.storage-class-name, else the one
+    the services mounting it ask for (one of them, said so, when they differ)."""
+    kind, source = storage.key
+    top = plan.project.volumes.get(source) if kind == "volume" else None
+    found = volume_label(top.labels, (STORAGE_CLASS,), source) if top is not None else None
+    if found:
+        return found[1]
+    asked = {u.service: cls for u in storage.uses if (cls := storage_class(plan.project.services[u.service]))}
+    if not asked:
+        return None
+    chosen = sorted(set(asked.values()))[0]
+    for service in sorted(asked):
+        plan.trace(service, "labels", f"{STORAGE_CLASS}: {_described(plan, kind, source)} uses class {chosen}")
+    if len(set(asked.values())) > 1:
+        plan.note("", "labels", "storage-class-clash", f"{_described(plan, kind, source)} is mounted by services "
+                  f"asking for storage classes {', '.join(sorted(set(asked.values())))}: its claim uses {chosen}",
+                  f"give every service mounting it the same {STORAGE_CLASS}")
+    return chosen
 
 
 def _claim_name(plan: Plan, storage: Storage, taken: set[str]) -> str:
@@ -122,7 +161,7 @@ def make_claims(plan: Plan, storages: dict[tuple[str, str], Storage]) -> dict[tu
             w = plan.workloads[use.service]
             if claim.access_mode == "ReadWriteOnce" and not claim.template and not use.mount.read_only:
                 _recreate(plan, plan.workloads[w.sidecar_of] if w.sidecar_of else w, claim.name)
-            mount = volume_mount(plan, use.service, claim.name, use.mount)
+            mount = volume_mount(plan, use.service, claim.name, use.mount, plan.project.services[use.service])
             if claim.template:
                 w.container.setdefault("volumeMounts", []).append(mount)
             else:
@@ -159,7 +198,7 @@ def _claim(plan: Plan, storage: Storage, name: str) -> Claim:
     users = sorted({u.service for u in storage.uses})
     writers = {u.service for u in storage.uses if not u.mount.read_only}
     readers = [u for u in users if u not in writers]
-    size = _size(plan, source) if kind == "volume" else plan.options.storage.default_size
+    size, storage_class = _size(plan, storage), _storage_class(plan, storage)
     top = plan.project.volumes.get(source) if kind == "volume" else None
     share = backing_of(top) if top is not None else None
     nfs = NfsShare(share.server, share.device, share.options) if share and share.kind == "nfs" else None
@@ -169,12 +208,13 @@ def _claim(plan: Plan, storage: Storage, name: str) -> Claim:
     if single is not None and single.kind == "StatefulSet" and not external and not nfs:
         owner = single.sidecar_of or users[0]  # the pod's StatefulSet holds the template
         claim = Claim(name, "ReadWriteOnce", size, users, described, owner=owner, template=True, read_only=readers,
-                      seed_from=storage.seed_from)
+                      seed_from=storage.seed_from, storage_class=storage_class)
         plan.claims.append(claim)
         return claim
     mode = "ReadWriteMany" if len(users) > 1 or nfs else "ReadWriteOnce"
     claim = Claim(name, mode, size, users, described, owner=users[0] if single else None, nfs=nfs,
-                  read_only=readers, external=external, seed_from=storage.seed_from)
+                  read_only=readers, external=external, seed_from=storage.seed_from,
+                  storage_class=None if nfs else storage_class)
     plan.claims.append(claim)
     if external:
         plan.note(users[0], "volumes", "external-volume",

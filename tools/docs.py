@@ -1,7 +1,9 @@
 """Generated parts of README.md: the compose-key support table (from mappings/compose-keys.yaml),
-the Kompose label table (mappings/kompose-labels.yaml), the options table (from the options model) and the caps table (from compose2k8s.limits).
+the Kompose label table (mappings/kompose-labels.yaml), where we differ from Kompose on purpose
+(tools/kompose_parity.yaml), the options table (from the options model) and the caps table (from
+compose2k8s.limits).
 
-    python -m compose2k8s.tools.docs README.md   # rewrite the generated sections
+    python -m tools.docs README.md   # rewrite the generated sections
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from compose2k8s.mappings import compose_keys, kompose_labels
 
 MARKERS = {"keys": ("<!-- keys:start -->", "<!-- keys:end -->"),
            "kompose": ("<!-- kompose-labels:start -->", "<!-- kompose-labels:end -->"),
+           "parity": ("<!-- kompose-parity:start -->", "<!-- kompose-parity:end -->"),
            "options": ("<!-- options:start -->", "<!-- options:end -->"),
            "limits": ("<!-- limits:start -->", "<!-- limits:end -->")}
 
@@ -36,6 +39,21 @@ def kompose_table() -> str:
         text = "; ".join(t for t in (entry.to, entry.reason) if t)
         where = "" if entry.read_from == ("service",) else f" ({', '.join(entry.read_from)})"
         lines.append(f"| `{name}`{where} | {entry.status.replace('_', ' ')} | {text} |")
+    return "\n".join(lines)
+
+
+def parity_table() -> str:
+    """The differences from Kompose's own golden outputs that tools/kompose_parity.yaml accepts:
+    Kompose's bugs, then our deliberate choices."""
+    import yaml
+    table = yaml.safe_load((Path(__file__).parent / "kompose_parity.yaml").read_text())
+    lines = ["| fact | Kompose | ours | why |", "| --- | --- | --- | --- |"]
+    for section, ours in (("kompose_bugs", "(a Kompose bug)"), ("deliberate", None)):
+        for rule in table[section]:
+            kompose = rule.get("kompose_text") or f"`{rule.get('kompose', 'any')}`"
+            shown = ours or rule.get("ours", "").replace("|", " or ")
+            lines.append(f"| {rule['category']}: `{rule['fact']}` | {kompose} | {shown} | "
+                         f"{' '.join(rule['reason'].split())} |")
     return "\n".join(lines)
 
 
@@ -62,10 +80,12 @@ def limits_table() -> str:
 
 
 def render(readme: str) -> str:
-    tables = {"keys": key_table, "kompose": kompose_table, "options": options_table, "limits": limits_table}
+    tables = {"keys": key_table, "kompose": kompose_table, "parity": parity_table, "options": options_table,
+              "limits": limits_table}
     for name, (start, end) in MARKERS.items():
         body = tables[name]()
-        readme = re.sub(re.escape(start) + r".*?" + re.escape(end), f"{start}\n{body}\n{end}", readme, flags=re.S)
+        readme = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: f"{start}\n{body}\n{end}", readme,
+                        flags=re.S)
     return readme
 
 

@@ -261,4 +261,5 @@ def _host_path(plan: Plan, w: Workload, mount: Mount, index: int) -> None:
     else:
         plan.note(svc, "volumes", "host-path-dropped",
                   f"host path {mount.source} → {mount.target} is not mapped: pods do not see the node's files",
-                  "allow hostPath explicitly with --allow-host-path if you must")
+                  "allow hostPath explicitly with --allow-host-path if you must", subject=f"{mount.source} → {mount.target}",
+                  group="{count} host paths are not mapped: pods do not see the node's files: {subjects}")

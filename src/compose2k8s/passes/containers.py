@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..analysis.images import image_base
+from ..analysis.jvm_heap import memory_for, service_heap
 from ..analysis.kompose_labels import choice, quantity
 from ..ir.model import Plan, Workload
 from ..kube_text import escape_expansion, quantity_cpu, quantity_memory, run_as
@@ -212,10 +213,25 @@ def _resources(plan: Plan, w: Workload) -> None:
             plan.trace_field(w, key, f"resources.{'limits' if out is limits else 'requests'}.{field}")
     if res:
         plan.trace_field(w, "deploy", "resources")
+    _heap_room(plan, w, limits, requests)
     _ephemeral_storage(plan, w, {"limits": limits, "requests": requests})
     resources = {k: v for k, v in (("limits", limits), ("requests", requests)) if v}
     if resources:
         w.container["resources"] = resources
+
+
+def _heap_room(plan: Plan, w: Workload, limits: dict[str, str], requests: dict[str, str]) -> None:
+    """A JVM whose heap is fixed (-Xmx) and whose memory is not: room for the heap, so that no
+    overlay's default limit kills it (see analysis/jvm_heap.py)."""
+    heap = service_heap(w.service) if "memory" not in limits else None
+    if heap is None:
+        return
+    limits["memory"] = quantity_memory(memory_for(heap))
+    requests.setdefault("memory", quantity_memory(heap))
+    plan.trace_field(w, "environment", f"resources.limits.memory {limits['memory']} (JVM heap {quantity_memory(heap)})")
+    plan.note(w.service.name, "environment", "jvm-heap", f"its JVM heap is fixed at {quantity_memory(heap)} (-Xmx): "
+              f"memory limit {limits['memory']}, request {requests['memory']}, so that no overlay's default limit "
+              "kills it", "set deploy.resources.limits.memory to choose another", severity="info")
 
 
 def _ephemeral_storage(plan: Plan, w: Workload, resources: dict[str, dict[str, str]]) -> None:

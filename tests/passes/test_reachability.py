@@ -140,3 +140,30 @@ services:
 """).files
     assert "migrate" not in names(files, "Service") and "app" in names(files, "Service")
     assert not [o for o in objects(files) if o["kind"] == "Service" and o["metadata"]["name"] == "migrate"]
+
+
+def test_cluster_peers_named_by_a_range_find_each_other_before_they_are_ready(tmp_path):
+    result = convert_text(tmp_path, """x-minio: &minio
+  image: quay.io/minio/minio:RELEASE.2025-09-06T17-38-46Z
+  command: server http://minio{1...2}/data
+  expose: ["9000"]
+  healthcheck: {test: ["CMD", "mc", "ready", "local"], interval: 5s, retries: 5}
+services:
+  minio1: {<<: *minio, hostname: minio1, volumes: ["d1:/data"]}
+  minio2: {<<: *minio, hostname: minio2, volumes: ["d2:/data"]}
+  nginx: {image: nginx, command: ["sh", "-c", "echo http://minio1:9000 && nginx -g 'daemon off;'"]}
+volumes: {d1: {}, d2: {}}
+""")
+    assert sorted(result.plan.facts.referenced_by["minio1"]) == ["minio2", "nginx"]
+    services = {o["metadata"]["name"]: o["spec"] for o in objects(result.files) if o["kind"] == "Service"}
+    for name in ("minio1", "minio2", "minio1-headless", "minio2-headless"):
+        assert services[name]["publishNotReadyAddresses"] is True, name  # peers wait for each other to start
+    assert "publishNotReadyAddresses" not in services["nginx"]  # nginx is reached by nobody it reaches
+
+
+def test_a_range_too_wide_names_nobody(tmp_path):
+    result = convert_text(tmp_path, """services:
+  node1: {image: example/node:1.0, command: ["run", "--peers", "http://node{1...500}:7000"]}
+  node2: {image: example/node:1.0}
+""")
+    assert "node2" not in result.plan.facts.referenced_by

@@ -51,6 +51,26 @@ def _host(text: str) -> tuple[str, int | None]:
     return host, (int(port) if port.isdigit() else None)
 
 
+_ELLIPSIS = re.compile(r"\{(\d{1,3})\.\.\.(\d{1,3})\}")
+ELLIPSIS_MOST = 64  # names one `{a...b}` may stand for
+
+
+def expanded(host: str) -> list[str]:
+    """MinIO's ellipsis notation for a cluster's peers: 'minio{1...3}' → minio1, minio2, minio3
+    (one range, at most ELLIPSIS_MOST names); any other host is itself.
+
+    >>> expanded("minio{1...3}"), expanded("db")
+    (['minio1', 'minio2', 'minio3'], ['db'])
+    """
+    match = _ELLIPSIS.search(host)
+    if not match:
+        return [host]
+    low, high = int(match.group(1)), int(match.group(2))
+    if not 0 <= high - low < ELLIPSIS_MOST:
+        return [host]
+    return [host[:match.start()] + str(n) + host[match.end():] for n in range(low, high + 1)]
+
+
 def _valid(port: int | None) -> bool:
     return port is None or 0 < port < 65536
 
@@ -61,11 +81,13 @@ def scan_text(text: str, names: Mapping[str, str], service: str, where: str) -> 
     for match in _URL.finditer(text):
         authority = match.group(2).rpartition("@")[2]  # credentials may hold ':' and '/'
         for part in authority.split(","):
-            host, port = _host(part)
-            target = names.get(host.lower().rstrip("."))
-            if target and target != service:
-                port = port if port is not None else schemes.get(match.group(1).lower())
-                if _valid(port):
+            pattern, port = _host(part)
+            peers = expanded(pattern)  # a range names peers on the port the URL gives, or any
+            if port is None and len(peers) == 1:
+                port = schemes.get(match.group(1).lower())
+            for host in peers:
+                target = names.get(host.lower().rstrip("."))
+                if target and target != service and _valid(port):
                     yield Reference(service, host, target, port, where)
     rest = _URL.sub(lambda m: " " * len(m.group(0)), text)  # URLs done: host:port tokens outside them
     for match in _HOST_PORT.finditer(rest):

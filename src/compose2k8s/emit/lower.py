@@ -74,8 +74,8 @@ def service_object(plan: Plan, record: ServiceRecord) -> dict[str, Any]:
     spec["ports"] = [{"name": p.name, "port": p.port, "targetPort": p.name,
                       **({"protocol": p.protocol} if p.protocol != "TCP" else {}),
                       **({"appProtocol": p.app_protocol} if p.app_protocol else {})} for p in record.ports]
-    if record.headless:
-        spec["publishNotReadyAddresses"] = False
+    if record.headless or record.before_ready:
+        spec["publishNotReadyAddresses"] = record.before_ready
     return {"apiVersion": "v1", "kind": "Service", "metadata": plan.meta(record.name, w), "spec": spec}
 
 

@@ -79,6 +79,7 @@ class ServiceRecord:
     ports: list[PortSpec]
     source_key: str = "services"
     cluster_ip: bool = True  # False: asked headless (kompose.service.type: headless)
+    before_ready: bool = False  # answers with pods not yet ready: peers of a cluster find each other starting
 
     @property
     def headless(self) -> bool:

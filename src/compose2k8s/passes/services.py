@@ -202,4 +202,20 @@ def run(plan: Plan) -> Plan:
         if record.role == "alias":
             plan.trace(record.workload, record.source_key, f"Service {record.name} (alias selecting the same pods)")
     _trace_links(plan)
+    _clusters(plan)
     return plan
+
+
+def _clusters(plan: Plan) -> None:
+    """Services that reach each other (minio1 ⇄ minio2) form a cluster whose members wait for
+    their peers before they are ready: their Services answer with pods not yet ready, as
+    Compose's DNS answers every container, or none would ever become ready."""
+    users = plan.facts.referenced_by
+    clustered = {name for name, peers in users.items() if any(name in users.get(peer, ()) for peer in peers)}
+    for record in plan.services:
+        if record.workload in clustered:
+            record.before_ready = True
+    for name in sorted(clustered):
+        peers = sorted(p for p in users[name] if name in users.get(p, ()))
+        plan.trace(name, "services", f"reached by its peers {', '.join(peers)} before it is ready "
+                   "(publishNotReadyAddresses)")

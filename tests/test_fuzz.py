@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from compose2k8s import convert
 from compose2k8s.errors import Compose2K8sError
-from compose2k8s.mappings import compose_keys
 from compose2k8s.options import ConvertOptions
+from compose2k8s.tables.keys import compose_keys
 
 from .conftest import FIXTURES
 

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from compose2k8s.mappings import compose_keys
+from compose2k8s.tables.keys import compose_keys
 
 from .golden import convert_text
 

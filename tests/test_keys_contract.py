@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compose2k8s.mappings import compose_keys
+from compose2k8s.tables.keys import compose_keys
 
 from .golden import cases, convert_case
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from compose2k8s.errors import ComposeError
-from compose2k8s.mappings import kompose_labels
+from compose2k8s.tables.keys import kompose_labels
 
 from .golden import convert_case, convert_text
 from .trees import find, names, objects, pod

@@ -6,7 +6,7 @@ import os
 import posixpath
 
 from compose2k8s.analysis.mounts import scan_folder
-from compose2k8s.mappings import mount_rules
+from compose2k8s.tables.storage import mount_rules
 
 
 def _bind_folders(plan):

@@ -13,7 +13,8 @@ import pytest
 
 from compose2k8s.analysis.images import image_base
 from compose2k8s.analysis.secret_names import looks_secret
-from compose2k8s.mappings import probe_rules, stateful_images
+from compose2k8s.tables.images import stateful_images
+from compose2k8s.tables.probes import probe_rules
 
 from .trees import pod
 

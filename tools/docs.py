@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from compose2k8s.mappings import compose_keys, kompose_labels
+from compose2k8s.tables.keys import compose_keys, kompose_labels
 
 MARKERS = {"keys": ("<!-- keys:start -->", "<!-- keys:end -->"),
            "kompose": ("<!-- kompose-labels:start -->", "<!-- kompose-labels:end -->"),

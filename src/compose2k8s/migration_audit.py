@@ -11,8 +11,8 @@ from typing import Any
 
 from .diagnostics import Diagnostic, fold
 from .ir.model import Plan
-from .mappings import KeyStatus, compose_keys
 from .options import ConvertOptions
+from .tables.keys import KeyStatus, compose_keys
 
 
 @dataclass

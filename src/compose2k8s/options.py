@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import OptionsError
-from .mappings import helper_images
+from .tables.images import helper_images
 
 OVERLAYS = ("dev", "staging", "prod")
 

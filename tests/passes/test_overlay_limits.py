@@ -1,5 +1,5 @@
 """Limits per overlay: dev drops CPU limits of long-running workloads, prod adds a LimitRange."""
-from compose2k8s.mappings import overlay_rules
+from compose2k8s.tables.overlays import overlay_rules
 
 from ..golden import convert_text
 

@@ -1,5 +1,5 @@
 """Nothing silent: unsupported keys are reported with a hint."""
-from compose2k8s.mappings import compose_keys
+from compose2k8s.tables.keys import compose_keys
 
 from ..golden import convert_case
 

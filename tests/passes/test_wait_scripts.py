@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from compose2k8s.mappings import wait_rules
 from compose2k8s.passes.depends_on import dns_check, tcp_check, wait_script
+from compose2k8s.tables.probes import wait_rules
 
 from ..golden import convert_text
 from ..trees import find, pod

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from compose2k8s import diff
-from compose2k8s.mappings import diff_identity, diff_noise
+from compose2k8s.tables.diff import diff_identity, diff_noise
 from compose2k8s.tree_diff.patterns import PathTable, expand
 
 from .conftest import write_manifests

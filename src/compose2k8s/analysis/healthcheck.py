@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..mappings import probe_rules
+from ..tables.probes import probe_rules
 
 _SHELL_CONTROL = re.compile(r"[|&;<>`$()]")
 

@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 from typing import Literal
 
-from ..mappings import MountRules, mount_rules
+from ..tables.storage import MountRules, mount_rules
 from .dockerfile import Image
 
 Role = Literal["config", "data"]

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..compose.model import ComposeProject, Service
 from ..errors import ComposeError
-from ..mappings import references_table
+from ..tables.networking import references_table
 
 # each token is tried from its start only (lookbehind) and bounded, so a long run of letters
 # costs a linear scan, not one per position

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..ir.model import Plan, Workload
-from ..mappings import singletons, stateful_images
+from ..tables.images import singletons, stateful_images
 from .images import image_base
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ..mappings import secret_env_names, secret_files
+from ..tables.secrets import secret_env_names, secret_files
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # usable as $(NAME) / ${NAME}
 # scheme://user:password@host (the password may hold / and @), or a keyword DSN with a password

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import ComposeError
-from ..mappings import compose_keys
+from ..tables.keys import compose_keys
 
 _SERVICE_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import ComposeError
-from ..mappings import compose_key_types
+from ..tables.keys import compose_key_types
 from .yamlio import Override, Reset
 
 

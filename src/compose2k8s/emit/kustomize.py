@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..mappings import kinds
+from ..tables.workloads import kinds
 from .yamltext import dump
 
 SHARED_FOLDER = "_shared"

@@ -9,8 +9,9 @@ import shlex
 
 from ..ir.model import Claim, Plan, PortSpec, Workload
 from ..ir.overlays import OverlayPlan
-from ..mappings import helper_images, overlay_rules
 from ..names import dns_label
+from ..tables.images import helper_images
+from ..tables.overlays import overlay_rules
 from .overlays import external_name, kind_host_folder
 
 TIMEOUT = "10m"

@@ -7,8 +7,8 @@ from typing import Any
 
 from ..ir.model import Plan
 from ..ir.overlays import Exposure, ExternalService, Ingress, OverlayPlan, StaticVolume
-from ..mappings import overlay_rules
 from ..names import dns_label
+from ..tables.overlays import overlay_rules
 from .yamltext import dump, dump_value
 
 KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"

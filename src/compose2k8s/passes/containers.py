@@ -11,8 +11,9 @@ from ..analysis.jvm_heap import memory_for, service_heap
 from ..analysis.kompose_labels import choice, quantity
 from ..ir.model import Plan, Workload
 from ..kube_text import escape_expansion, quantity_cpu, quantity_memory, run_as
-from ..mappings import helper_images, image_needs, pod_security
 from ..names import dns_label
+from ..tables.images import helper_images, image_needs
+from ..tables.workloads import pod_security
 
 
 def _entrypoint_and_command(plan: Plan, w: Workload) -> None:

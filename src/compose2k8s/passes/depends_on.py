@@ -26,8 +26,9 @@ from ..analysis.healthcheck import argv, point_client_at, retarget_local_urls
 from ..compose.model import Dependency
 from ..ir.model import Plan, Workload, one_shot
 from ..kube_text import escape_expansion
-from ..mappings import helper_images, probe_rules, wait_rules
 from ..names import dns_label
+from ..tables.images import helper_images
+from ..tables.probes import probe_rules, wait_rules
 
 
 def wait_script(check: str, what: str, optional: bool = False) -> str:

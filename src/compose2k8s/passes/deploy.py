@@ -19,7 +19,7 @@ from typing import Any
 
 from ..compose.units import parse_duration
 from ..ir.model import Plan, Workload, one_shot
-from ..mappings import placement
+from ..tables.workloads import placement
 
 _CONSTRAINT = re.compile(r"^\s*([\w.\-/]+)\s*(==|!=)\s*(\S.*?)\s*$")
 _LABEL_PREFIX = "node.labels."

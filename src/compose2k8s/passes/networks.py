@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir.model import Plan, Workload
-from ..mappings import network_keys
 from ..names import dns_label
+from ..tables.networking import network_keys
 
 LABEL_PREFIX = "networks.compose2k8s.io/"
 

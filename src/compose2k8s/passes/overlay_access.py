@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..ir.model import Plan
 from ..ir.overlays import OverlayPlan, PortForward
-from ..mappings import overlay_rules
+from ..tables.overlays import overlay_rules
 
 
 def _reached(plan: Plan, overlay: OverlayPlan) -> set[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..ir.model import Plan
 from ..ir.overlays import Budget
-from ..mappings import overlay_rules
+from ..tables.overlays import overlay_rules
 
 
 def run(plan: Plan) -> Plan:

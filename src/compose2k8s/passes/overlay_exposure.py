@@ -26,8 +26,9 @@ from ..analysis.images import image_base
 from ..analysis.kompose_labels import choice, label, label_error, number, service_type
 from ..ir.model import Plan, PortSpec, Workload
 from ..ir.overlays import ExternalService, Ingress, IngressRoute, NodePort, Published, Tls
-from ..mappings import overlay_rules, stateful_images
 from ..names import dns_label
+from ..tables.images import stateful_images
+from ..tables.overlays import overlay_rules
 
 EXPOSE_LABELS = ("compose2k8s.expose", "kompose.service.expose")
 TYPE_LABEL = "kompose.service.type"

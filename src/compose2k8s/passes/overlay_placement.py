@@ -5,7 +5,7 @@ unless the base already spreads them over that key.
 from __future__ import annotations
 
 from ..ir.model import Plan
-from ..mappings import overlay_rules
+from ..tables.overlays import overlay_rules
 
 
 def run(plan: Plan) -> Plan:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..analysis.scaling import rwo_claims, single_reason
 from ..ir.model import Plan, Workload
 from ..ir.overlays import OverlayPlan, Replicas
-from ..mappings import overlay_rules
+from ..tables.overlays import overlay_rules
 
 
 def _autoscaled(plan: Plan, overlay: OverlayPlan, compose_name: str, floor: int, wanted: dict[str, int]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..ir.model import Plan
 from ..ir.overlays import ClaimClass, OverlayPlan, StaticVolume
-from ..mappings import overlay_rules
+from ..tables.overlays import overlay_rules
 
 
 def _classes(plan: Plan, overlay: OverlayPlan, nfs_bound: bool, local: bool) -> None:

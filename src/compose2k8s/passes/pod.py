@@ -12,8 +12,8 @@ from ..analysis.kompose_labels import label, number
 from ..compose.units import parse_bytes
 from ..ir.model import Plan, Workload
 from ..kube_text import quantity_memory, seconds
-from ..mappings import pod_security
 from ..names import dns_label
+from ..tables.workloads import pod_security
 
 FS_GROUP_LABEL = "kompose.security-context.fsgroup"
 SERVICE_ACCOUNT_LABEL = "kompose.serviceaccount-name"

@@ -19,8 +19,8 @@ from ..compose.model import Healthcheck
 from ..errors import ComposeError
 from ..ir.model import Plan, Workload, one_shot
 from ..kube_text import escape_expansion, seconds
-from ..mappings import probe_rules
 from ..options import HttpProbe
+from ..tables.probes import probe_rules
 
 KOMPOSE = "kompose.service.healthcheck."
 LIVENESS, READINESS = KOMPOSE + "liveness.", KOMPOSE + "readiness."

@@ -16,8 +16,8 @@ from ..analysis.facts import alias_service_name
 from ..analysis.images import image_base
 from ..analysis.kompose_labels import flag, service_type
 from ..ir.model import Plan, PortSource, PortSpec, ServiceRecord, Workload, one_shot
-from ..mappings import well_known_ports
 from ..names import dns_label, port_name, service_name
+from ..tables.images import well_known_ports
 
 
 def _expose_ports(entry: str) -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..analysis.kompose_labels import labels_under
 from ..compose.model import Service
 from ..ir.model import Plan
-from ..mappings import compose_keys, kompose_labels
+from ..tables.keys import compose_keys, kompose_labels
 
 
 def _kompose_labels(plan: Plan, name: str, svc: Service) -> None:

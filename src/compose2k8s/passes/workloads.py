@@ -10,7 +10,8 @@ from ..analysis.volume_drivers import backing_of
 from ..analysis.volume_labels import volume_type
 from ..compose.model import Service
 from ..ir.model import Kind, Plan, Workload, one_shot
-from ..mappings import kinds, stateful_images, well_known_ports
+from ..tables.images import stateful_images, well_known_ports
+from ..tables.workloads import kinds
 
 
 def _label(service: Service, names: tuple[str, ...]) -> str | None:

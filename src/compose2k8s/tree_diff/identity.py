@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from deepdiff import DeepHash
 
-from ..mappings import ListIdentity, diff_identity
+from ..tables.diff import ListIdentity, diff_identity
 from .patterns import Fields, PathTable
 from .render import inline
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..mappings import diff_noise
+from ..tables.diff import diff_noise
 from .patterns import Fields, PathTable
 from .quantity import Quantity
 

@@ -24,8 +24,8 @@ from ...analysis.volume_drivers import backing_of
 from ...compose.model import Mount
 from ...ir.model import Plan, Workload
 from ...kube_text import quantity_memory
-from ...mappings import host_paths, mount_rules
 from ...names import dns_label
+from ...tables.storage import host_paths, mount_rules
 from .claims import Storage, Use, data_path, make_claims, relative, stateful_data, volume_mount
 from .configs import emit_configs
 from .copy_up import copy_up

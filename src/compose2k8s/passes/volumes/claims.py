@@ -15,8 +15,9 @@ from ...analysis.volume_drivers import backing_of
 from ...compose.model import Mount, Service
 from ...ir.model import Claim, NfsShare, Plan, Workload
 from ...kube_text import quantity_value
-from ...mappings import host_paths, stateful_images
 from ...names import dns_label, existing_name
+from ...tables.images import stateful_images
+from ...tables.storage import host_paths
 from ...analysis.volume_labels import SIZE, STORAGE_CLASS, claim_size, storage_class, sub_path, volume_label
 
 

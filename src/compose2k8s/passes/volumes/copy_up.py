@@ -13,8 +13,8 @@ from typing import Any
 
 from ...analysis.mounts import shell_less
 from ...ir.model import Claim, Plan
-from ...mappings import mount_rules
 from ...names import dns_label
+from ...tables.storage import mount_rules
 from .claims import Storage, Use, data_path
 
 MARKER = ".compose2k8s-copied-up"

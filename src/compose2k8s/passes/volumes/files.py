@@ -12,8 +12,8 @@ from typing import Any
 from ...analysis.secret_names import looks_secret_file
 from ...compose.model import Mount
 from ...ir.model import Plan, SecretData, Workload
-from ...mappings import helper_images
 from ...names import config_key
+from ...tables.images import helper_images
 from .claims import relative
 
 EXECUTABLE = 0o755

@@ -15,8 +15,9 @@ from typing import Any
 
 from ...analysis.mounts import FolderScan
 from ...ir.model import Plan, SecretData
-from ...mappings import helper_images, mount_rules
 from ...names import config_key, dns_label
+from ...tables.images import helper_images
+from ...tables.storage import mount_rules
 from .claims import Use, relative
 from .files import EXECUTABLE, chown_line, config_text, is_secret_file
 

@@ -1,4 +1,4 @@
-"""The tree README (emit/readme.py, emit/overlay_guide.py) as deploy instructions for dev,
+"""The tree README (emit/readme.py, emit/overlay_guide/) as deploy instructions for dev,
 staging and prod: every command names overlays, files, namespaces, objects, containers,
 ports and claims that exist in the tree (rendered with kubectl kustomize), the steps come
 in the order that works, and only the sections that apply appear."""

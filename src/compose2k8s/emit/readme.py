@@ -1,5 +1,5 @@
 """README.md of a generated tree: the deploy instructions for dev, staging and prod, rendered
-from the Plan (overlay_guide.py writes each overlay's part). Only what applies appears.
+from the Plan (overlay_guide/ writes each overlay's part). Only what applies appears.
 """
 from __future__ import annotations
 
@@ -7,9 +7,21 @@ import yaml
 
 from ..diagnostics import fold
 from ..ir.model import Plan
-from .overlay_guide import ordered_secret_files, overlay_section, secrets_path, sh_block, workload_ref
+from .overlay_guide import overlay_section
+from .overlay_guide.formats import sh_block, workload_ref
 
 OTHER_CLUSTERS = ("staging", "prod")
+
+
+def _ordered_secret_files(files: dict[str, str]) -> list[str]:
+    """The Secret files applied by hand before the overlay (sops and placeholder modes)."""
+    return sorted(p for p in files if p.startswith("secrets/"))
+
+
+def _secrets_path(files: dict[str, str]) -> str:
+    """The Secrets file a user edits: secrets/secrets.sops.yaml, secrets/secrets.yaml…"""
+    found = _ordered_secret_files(files) or sorted(p for p in files if p.startswith("base/secrets/"))
+    return found[0] if found else "secrets/"
 
 
 def _header(plan: Plan) -> list[str]:
@@ -82,7 +94,7 @@ def _secret_values(plan: Plan, files: dict[str, str]) -> list[str]:
     if not pending:
         return []
     listed = "; ".join(f"`{s.name}` ({', '.join(sorted(s.data))})" for s in pending)
-    path = secrets_path(files)
+    path = _secrets_path(files)
     if plan.options.secrets == "placeholder":
         return [f"- Secrets: every value in `{path}` is REPLACE_ME: {listed}. Fill them in before applying and keep "
                 "the filled file out of version control, or convert again with `--age <recipient>` to get them "
@@ -183,6 +195,6 @@ def _warnings(plan: Plan) -> list[str]:
 def tree_readme(plan: Plan, files: dict[str, str]) -> str:
     lines = _header(plan) + _layout(plan, files) + _tools(plan, files) + _before(plan, files)
     for overlay in plan.overlays.values():
-        lines += overlay_section(plan, overlay, files, ordered_secret_files(files))
+        lines += overlay_section(plan, overlay, files, _ordered_secret_files(files))
     lines += _init_containers(plan) + _warnings(plan)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,12 +1,15 @@
-"""Kompose parity: the share of Kompose's facts (its own golden outputs, tools/kompose_parity.py)
+"""Kompose parity: the share of Kompose's facts (its own golden outputs, tools/kompose_parity/)
 that we reproduce or differ from on purpose must not drop, and every other miss must be listed
 with its reason in tools/kompose_parity.yaml, so a new miss fails here."""
 from __future__ import annotations
 
 import pytest
 
-from tools.kompose_facts import View, argv, quantity
-from tools.kompose_parity import Outcome, classified, port_met, table
+from tools.kompose_parity.compare import port_met
+from tools.kompose_parity.facts.normalise import argv, quantity
+from tools.kompose_parity.facts.view import View
+from tools.kompose_parity.measurement import Outcome
+from tools.kompose_parity.rules import classified, table
 
 from .conftest import CORPUS, needs_shared
 
@@ -22,13 +25,13 @@ KOMPOSE_FACTS = 407
 def parity():
     if not (CORPUS / "kompose-fixtures").is_dir():
         pytest.skip("../shared/corpus/kompose-fixtures is absent")
-    from tools.kompose_parity import measure
+    from tools.kompose_parity.compare import measure
     return measure()
 
 
 @needs_shared
 def test_parity_does_not_drop_below_the_floor(parity):
-    from tools.kompose_parity import report
+    from tools.kompose_parity.report import report
     assert parity.ratio() >= PARITY_FLOOR, report(parity)
 
 

@@ -61,58 +61,85 @@ def _fanout(count: int, body: str, head: str = "") -> str:
     return head + "services:\n" + "".join(f"  s{i}: {{image: a, {body}}}\n" for i in range(count))
 
 
-def _cases() -> list[Attack]:
-    web = "services:\n  web:\n    image: nginx\n"
-    outside = {"outside/x.env": OUTSIDE_ENV, "outside/base.yaml": OUTSIDE_COMPOSE, "outside/inc.yaml": OUTSIDE_COMPOSE}
-    allow = ("--allow-outside-project",)
+_WEB = "services:\n  web:\n    image: nginx\n"
+_OUTSIDE = {"outside/x.env": OUTSIDE_ENV, "outside/base.yaml": OUTSIDE_COMPOSE, "outside/inc.yaml": OUTSIDE_COMPOSE}
+_ALLOW_OUTSIDE = ("--allow-outside-project",)
+
+
+def _escapes() -> list[Attack]:
+    """Files outside the project folder, reached by every key that names one, by a link, or by switches
+    only the command line may set."""
     return [
-        Attack("env-file-outside", web + "    env_file: ../outside/x.env\n", "outside the project folder",
-               files=outside),
-        Attack("env-file-absolute", web + "    env_file: /etc/os-release\n", "outside the project folder"),
-        Attack("label-file-outside", web + "    label_file: ../outside/x.env\n", "outside the project folder",
-               files=outside),
-        Attack("extends-file-outside", web + "    extends: {file: ../outside/base.yaml, service: base}\n",
-               "outside the project folder", files=outside),
-        Attack("include-outside", "include: [../outside/inc.yaml]\n" + web, "outside the project folder",
-               files=outside),
-        Attack("dotenv-symlink-outside", web + "    environment: {T: $TOKEN}\n", "outside the project folder",
-               files=outside, links={"project/.env": "../outside/x.env"}),
+        Attack("env-file-outside", _WEB + "    env_file: ../outside/x.env\n", "outside the project folder",
+               files=_OUTSIDE),
+        Attack("env-file-absolute", _WEB + "    env_file: /etc/os-release\n", "outside the project folder"),
+        Attack("label-file-outside", _WEB + "    label_file: ../outside/x.env\n", "outside the project folder",
+               files=_OUTSIDE),
+        Attack("extends-file-outside", _WEB + "    extends: {file: ../outside/base.yaml, service: base}\n",
+               "outside the project folder", files=_OUTSIDE),
+        Attack("include-outside", "include: [../outside/inc.yaml]\n" + _WEB, "outside the project folder",
+               files=_OUTSIDE),
+        Attack("dotenv-symlink-outside", _WEB + "    environment: {T: $TOKEN}\n", "outside the project folder",
+               files=_OUTSIDE, links={"project/.env": "../outside/x.env"}),
         Attack("x-compose2k8s-switches",
                "x-compose2k8s: {allow_outside_project: true, allow_host_path: true}\n"
                "services:\n  web: {image: nginx, configs: [c]}\nconfigs:\n  c: {file: /etc/passwd}\n",
                "only whoever runs it can set it"),
-        Attack("options-file-env-files", web, "outside the project folder",
-               files={**outside, "project/compose2k8s.yaml": "env_files: [../outside/x.env]\n"}),
-        Attack("env-file-dev-zero", web + "    env_file: /dev/zero\n", "not a regular file", args=allow),
-        Attack("extends-dev-zero", web + "    extends: {file: /dev/zero, service: x}\n", "not a regular file",
-               args=allow),
-        Attack("env-file-fifo", web + "    env_file: x.env\n", "not a regular file", fifos=("project/x.env",)),
-        Attack("dotenv-fifo", web, "not a regular file", fifos=("project/.env",)),
+        Attack("options-file-env-files", _WEB, "outside the project folder",
+               files={**_OUTSIDE, "project/compose2k8s.yaml": "env_files: [../outside/x.env]\n"}),
+    ]
+
+
+def _special_files() -> list[Attack]:
+    """Devices and FIFOs where a regular file is expected (reading would never end)."""
+    return [
+        Attack("env-file-dev-zero", _WEB + "    env_file: /dev/zero\n", "not a regular file", args=_ALLOW_OUTSIDE),
+        Attack("extends-dev-zero", _WEB + "    extends: {file: /dev/zero, service: x}\n", "not a regular file",
+               args=_ALLOW_OUTSIDE),
+        Attack("env-file-fifo", _WEB + "    env_file: x.env\n", "not a regular file", fifos=("project/x.env",)),
+        Attack("dotenv-fifo", _WEB, "not a regular file", fifos=("project/.env",)),
         Attack("secret-fifo", "services:\n  web: {image: nginx, secrets: [s]}\nsecrets:\n  s: {file: ./s.txt}\n",
                "not a regular file", fifos=("project/s.txt",)),
-        Attack("dotenv-credential-line", web, ".env:1", files={"project/.env": f"https://user:{SECRET}@host\n"}),
-        Attack("interpolated-value-in-message", web + "    mem_limit: ${DB_PASSWORD}\n", "DB_PASSWORD",
+    ]
+
+
+def _leaks() -> list[Attack]:
+    """Secret values that an error message could quote."""
+    return [
+        Attack("dotenv-credential-line", _WEB, ".env:1", files={"project/.env": f"https://user:{SECRET}@host\n"}),
+        Attack("interpolated-value-in-message", _WEB + "    mem_limit: ${DB_PASSWORD}\n", "DB_PASSWORD",
                files={"project/.env": f"DB_PASSWORD={SECRET}\n"}),
-        Attack("port-range-full", web + "    ports: ['1-65535:1-65535']\n", "ports"),
+    ]
+
+
+def _bad_values() -> list[Attack]:
+    """Values out of range, malformed or over a size cap."""
+    return [
+        Attack("port-range-full", _WEB + "    ports: ['1-65535:1-65535']\n", "ports"),
         Attack("many-services", lambda: _services(438_000), "larger than"),
-        Attack("nested-interpolation", web + f"    environment: {{A: '{_nested_defaults(5000)}'}}\n",
+        Attack("nested-interpolation", _WEB + f"    environment: {{A: '{_nested_defaults(5000)}'}}\n",
                "nest deeper than"),
-        Attack("cpus-inf", web + "    cpus: .inf\n", "cpus"),
-        Attack("cpus-nan", web + "    cpus: .nan\n", "cpus"),
-        Attack("cpus-huge", web + "    cpus: 1e308\n", "cpus"),
-        Attack("cpus-negative", web + "    deploy: {resources: {limits: {cpus: '-2'}}}\n", "cpus"),
-        Attack("mem-limit-negative", web + "    mem_limit: -1\n", "invalid size"),
-        Attack("restart-bogus", web + "    restart: bogus\n", "restart"),
+        Attack("cpus-inf", _WEB + "    cpus: .inf\n", "cpus"),
+        Attack("cpus-nan", _WEB + "    cpus: .nan\n", "cpus"),
+        Attack("cpus-huge", _WEB + "    cpus: 1e308\n", "cpus"),
+        Attack("cpus-negative", _WEB + "    deploy: {resources: {limits: {cpus: '-2'}}}\n", "cpus"),
+        Attack("mem-limit-negative", _WEB + "    mem_limit: -1\n", "invalid size"),
+        Attack("restart-bogus", _WEB + "    restart: bogus\n", "restart"),
         Attack("secret-file-number", "services:\n  web: {image: nginx, secrets: [s]}\nsecrets:\n  s: {file: 42}\n",
                "secrets.s.file"),
-        Attack("file-name-300", web + f"    env_file: {'a' * 300}.env\n", "env_file"),
-        Attack("env-value-5mb", lambda: web + f"    environment: {{BIG: '{'x' * 5_000_000}'}}\n", "larger than"),
-        Attack("env-value-over-configmap", lambda: web + f"    environment: {{BIG: '{'x' * 1_500_000}'}}\n",
+        Attack("file-name-300", _WEB + f"    env_file: {'a' * 300}.env\n", "env_file"),
+        Attack("env-value-5mb", lambda: _WEB + f"    environment: {{BIG: '{'x' * 5_000_000}'}}\n", "larger than"),
+        Attack("env-value-over-configmap", lambda: _WEB + f"    environment: {{BIG: '{'x' * 1_500_000}'}}\n",
                "1 MiB"),
-        Attack("env-files-over-configmap", web + "    env_file: [a.env, b.env]\n", "1 MiB",
+        Attack("env-files-over-configmap", _WEB + "    env_file: [a.env, b.env]\n", "1 MiB",
                files={"project/a.env": "A=" + "x" * 900_000 + "\n", "project/b.env": "B=" + "y" * 900_000 + "\n"}),
         Attack("service-dot-dot", "services:\n  '..': {image: nginx}\n", "service name"),
-        # within every size cap, but multiplying: each must still be refused (or converted) fast
+    ]
+
+
+def _amplification() -> list[Attack]:
+    """Within every size cap, but multiplying: each must still be refused (or converted) fast."""
+    return [
         Attack("max-size-of-tiny-services", lambda: _small_services(2 * 1024 * 1024), "more than 10,000 entries"),
         Attack("alias-long-string-fanout", lambda: _fanout(2000, "environment: {A: *big}",
                                                             "x-big: &big '" + "x" * 500_000 + "'\n"), "alias"),
@@ -133,7 +160,8 @@ def _cases() -> list[Attack]:
     ]
 
 
-ATTACKS: dict[str, Attack] = {a.name: a for a in _cases()}
+ATTACKS: dict[str, Attack] = {a.name: a for family in (_escapes, _special_files, _leaks, _bad_values, _amplification)
+                               for a in family()}
 
 
 def build(attack: Attack, folder: Path) -> list[str]:

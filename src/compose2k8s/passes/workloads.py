@@ -4,6 +4,8 @@ Explained by a diagnostic whenever the kind is not the default Deployment.
 """
 from __future__ import annotations
 
+import re
+
 from ..analysis.images import image_base
 from ..analysis.kompose_labels import choice, label, number
 from ..analysis.volume_drivers import backing_of
@@ -44,6 +46,9 @@ def _decide(plan: Plan, workload: Workload) -> tuple[Kind, str]:
         plan.note(svc.name, "restart", "restart-daemon", f"restart: {restart}, but {serves}: a long-running "
                   "server, so it runs as a Deployment or StatefulSet that Kubernetes restarts (restartPolicy "
                   "Always)", "label it compose2k8s.kind: job if it is a one-shot task", severity="info")
+    step = _one_shot_step(svc) if restart is None else None
+    if step and not _serves(plan, workload):
+        return "Job", f"restart is unset (Compose runs it once) and it ends in a one-shot step ({step})"
     base = image_base(svc.image)
     if base in stateful_images():
         return "StatefulSet", f"image {base} keeps state"
@@ -54,6 +59,23 @@ def _decide(plan: Plan, workload: Workload) -> tuple[Kind, str]:
     if own and len(own) == len(rw_named):
         return "StatefulSet", f"named volume {own[0]} is its own state"
     return "Deployment", ""
+
+
+_STEPS = re.compile(r"&&|\|\||;|\n")
+
+
+def _one_shot_step(svc: Service) -> str | None:
+    """The command's last step when it is a one-shot task of mappings/kinds.yaml (a migration…).
+
+    >>> _one_shot_step(Service(name="m", image="app", command=["sh", "-c", "pnpm exec prisma migrate deploy"]))
+    'sh -c pnpm exec prisma migrate deploy'
+    >>> _one_shot_step(Service(name="w", image="app", command=["sh", "-c", "./manage.py migrate && gunicorn app"]))
+    """
+    words = [*(svc.entrypoint or []), *(svc.command or [])]
+    if not words:
+        return None
+    last = _STEPS.split(" ".join(words))[-1].strip().strip("'\"").strip()
+    return last if any(re.search(p.pattern, last, re.IGNORECASE) for p in kinds().one_shot_commands) else None
 
 
 def _serves(plan: Plan, workload: Workload) -> str:

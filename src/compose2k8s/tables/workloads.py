@@ -2,6 +2,7 @@
 and the pod's security settings (pod-security)."""
 from __future__ import annotations
 
+from re import Pattern
 from typing import Literal
 
 from .loader import Frozen, read_table
@@ -16,6 +17,7 @@ class RestartRule(Frozen):
 class Kinds(Frozen):
     order: dict[str, int]
     restart_kinds: dict[str, RestartRule]
+    one_shot_commands: tuple[Pattern[str], ...]
     override_labels: tuple[str, ...]
     kind_labels: dict[str, Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]]
     schedule_labels: tuple[str, ...]

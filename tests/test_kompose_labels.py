@@ -262,6 +262,7 @@ def test_volume_labels_size_class_and_sub_path(tree):
     [patch] = [p for p in dev["patches"] if p["target"] == {"kind": "StatefulSet", "name": "db"}]
     assert yaml.safe_load(patch["patch"]) == [{"op": "add", "path": "/spec/volumeClaimTemplates/0/spec/storageClassName",
                                                "value": "local-storage"}]
+    assert tree["README.md"].count("- StorageClass `fast-ssd`: the claims of StatefulSet db.") == 2  # staging, prod
 
 
 def test_volume_type_empty_dir_keeps_nothing_so_the_service_is_no_statefulset(tree):

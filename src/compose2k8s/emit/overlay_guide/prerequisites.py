@@ -14,12 +14,15 @@ def _storage(plan: Plan, overlay: OverlayPlan) -> tuple[list[str], list[str]]:
     templates = {c.templates_of: c.storage_class for c in overlay.claim_classes if c.templates_of}
     nfs_bound = {v.claim for v in overlay.static_volumes if v.nfs}
     needs: dict[tuple[str | None, str], list[str]] = {}  # (class or None: default, access mode) → what
-    for claim in plan.claims:
+    for claim in plan.claims:  # a claim's own class (a Kompose label) where the overlay sets none
         if not (claim.external or claim.template or claim.name in nfs_bound):
-            needs.setdefault((classes.get(claim.name), claim.access_mode), []).append(f"claim {claim.name}")
+            needs.setdefault((classes.get(claim.name) or claim.storage_class, claim.access_mode), []).append(
+                f"claim {claim.name}")
     for owner in sorted({c.owner for c in plan.claims if c.template and c.owner}):
-        needs.setdefault((templates.get(owner), "ReadWriteOnce"), []).append(
-            f"the claims of StatefulSet {plan.workloads[owner].name}")
+        what = f"the claims of StatefulSet {plan.workloads[owner].name}"
+        for cls in dict.fromkeys(c.storage_class or templates.get(owner) for c in plan.claims
+                                 if c.template and c.owner == owner):
+            needs.setdefault((cls, "ReadWriteOnce"), []).append(what)
     bullets = []
     for (cls, mode), what in sorted(needs.items(), key=lambda item: (item[0][0] is None, item[0][0] or "",
                                                                      item[0][1])):

@@ -1,6 +1,6 @@
-"""The JVM heap a service fixes (`-Xmx` in its environment, command or entrypoint), so that a
-container declaring no memory limit gets room for it rather than an overlay's default limit
-(prod's LimitRange gives 512Mi: a 1g heap would be killed at start).
+"""The JVM heap a service fixes (`-Xmx` or `-XX:MaxHeapSize=` in its environment, command or
+entrypoint), so that a container declaring no memory limit gets room for it rather than an
+overlay's default limit (prod's LimitRange gives 512Mi: a 1g heap would be killed at start).
 
 >>> heap_bytes(["-Xms1g -Xmx1g", "-Xmx512m"]), heap_bytes(["-XX:MaxRAMPercentage=75"])
 (1073741824, None)
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from ..compose.model import Service
 
-_XMX = re.compile(r"-Xmx(\d+)([kKmMgGtT]?)(?![\w.])")
+_XMX = re.compile(r"(?:-Xmx|-XX:MaxHeapSize=)(\d+)([kKmMgGtT]?)(?![\w.])")
 _UNITS = {"": 1, "k": 2 ** 10, "m": 2 ** 20, "g": 2 ** 30, "t": 2 ** 40}
 HEADROOM = 2  # the heap is at most half of a JVM's memory (Elasticsearch's guidance; others need less)
 

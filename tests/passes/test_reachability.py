@@ -167,3 +167,13 @@ def test_a_range_too_wide_names_nobody(tmp_path):
   node2: {image: example/node:1.0}
 """)
     assert "node2" not in result.plan.facts.referenced_by
+
+
+def test_a_client_and_a_server_reaching_each_other_are_no_cluster(tmp_path):
+    result = convert_text(tmp_path, """services:
+  app: {image: example/app:1.0, expose: ["8000"], environment: {HOOKS: "http://worker:9000"}}
+  worker: {image: example/worker:1.0, expose: ["9000"], environment: {API: "http://app:8000"}}
+""")
+    assert not any(s.before_ready for s in result.plan.services)
+    assert all("publishNotReadyAddresses" not in o["spec"] or o["spec"]["clusterIP"] == "None"
+               for o in objects(result.files) if o["kind"] == "Service")

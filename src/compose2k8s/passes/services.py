@@ -207,15 +207,17 @@ def run(plan: Plan) -> Plan:
 
 
 def _clusters(plan: Plan) -> None:
-    """Services that reach each other (minio1 ⇄ minio2) form a cluster whose members wait for
-    their peers before they are ready: their Services answer with pods not yet ready, as
-    Compose's DNS answers every container, or none would ever become ready."""
+    """Services of one image that reach each other (minio1 ⇄ minio2) form a cluster whose members
+    wait for their peers before they are ready: their Services answer with pods not yet ready,
+    as Compose's DNS answers every container, or none would ever become ready. (Different images
+    reaching each other, e.g. through a config folder both mount, are a client and a server.)"""
     users = plan.facts.referenced_by
-    clustered = {name for name, peers in users.items() if any(name in users.get(peer, ()) for peer in peers)}
+    image = {name: image_base(w.service.image) for name, w in plan.workloads.items()}
+    peers = {name: sorted(p for p in users.get(name, ()) if name in users.get(p, ()) and image.get(p) == image[name])
+             for name in plan.workloads if image[name]}
     for record in plan.services:
-        if record.workload in clustered:
+        if peers.get(record.workload):
             record.before_ready = True
-    for name in sorted(clustered):
-        peers = sorted(p for p in users[name] if name in users.get(p, ()))
-        plan.trace(name, "services", f"reached by its peers {', '.join(peers)} before it is ready "
+    for name in sorted(n for n, found in peers.items() if found):
+        plan.trace(name, "services", f"reached by its peers {', '.join(peers[name])} before it is ready "
                    "(publishNotReadyAddresses)")

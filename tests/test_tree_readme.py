@@ -170,3 +170,12 @@ def test_a_private_registry_pull_secret_is_created_with_the_secrets(tmp_path):
     assert any(s.startswith(wanted) for s in steps[:steps.index("kubectl apply -k overlays/prod")])
     check = CommandCheck(result.files, _rendered(result, tmp_path))
     assert check.problems(readme.replace("docker-registry registry-example-com-pull", "docker-registry other", 1))
+
+
+def test_privileged_containers_are_a_staging_and_prod_prerequisite(tmp_path):
+    readme = convert_case("cptm8").files["README.md"]
+    bullet = "(Pod Security not enforcing baseline or restricted there): opensearch-node1/init-sysctl. Where they " \
+             "are refused, set on the nodes what an init-sysctl container sets"
+    assert readme.count(bullet) == 2  # staging and prod; Kind's dev cluster enforces nothing
+    plain = convert_text(tmp_path, "services:\n  web: {image: nginx, ports: ['80:80']}\n").files["README.md"]
+    assert "privileged containers allowed" not in plain

@@ -45,6 +45,13 @@ def _storage(plan: Plan, overlay: OverlayPlan) -> tuple[list[str], list[str]]:
     return bullets, checks
 
 
+def _privileged(plan: Plan) -> list[str]:
+    """'<workload>/<container>' for every privileged container or init container."""
+    return [f"{w.name}/{c['name']}" for _, w in sorted(plan.pod_owners().items())
+            for c in [*w.init_containers, w.container, *w.sidecars]
+            if (c.get("securityContext") or {}).get("privileged")]
+
+
 def _cluster_prerequisites(plan: Plan, overlay: OverlayPlan) -> tuple[list[str], list[str]]:
     bullets = ["- a cluster your kubectl context points at."]
     checks = ["kubectl config current-context"]
@@ -76,6 +83,15 @@ def _cluster_prerequisites(plan: Plan, overlay: OverlayPlan) -> tuple[list[str],
         bullets.append(f"- the metrics server, which the HorizontalPodAutoscalers of {scaled} read (without it they "
                        "keep their minimum).")
         checks.append("kubectl top nodes   # answers when the metrics server runs")
+    privileged = _privileged(plan)
+    if privileged:
+        bullets.append(f"- privileged containers allowed in namespace `{overlay.namespace}` (Pod Security not enforcing "
+                       f"baseline or restricted there): {', '.join(privileged)}."
+                       + (" Where they are refused, set on the nodes what an init-sysctl container sets (its command "
+                          "lists it) and remove that container." if any(n.endswith("/init-sysctl") for n in privileged)
+                          else ""))
+        checks.append(f"kubectl get namespace {overlay.namespace} --show-labels   # if it exists: no "
+                      "pod-security.kubernetes.io/enforce baseline or restricted")
     several = sorted(plan.workloads[r.workload].name for r in overlay.replicas if r.count > 1)
     zone = overlay_rules().overlays[overlay.name].zone_spread if overlay.zone_spreads else None
     if several:

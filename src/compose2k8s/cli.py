@@ -128,6 +128,8 @@ def convert(
     allow_outside_project: OutsideOpt = False,
     allow_host_path: Annotated[bool, typer.Option("--allow-host-path",
                                                   help="Map host system paths to hostPath volumes.")] = False,
+    dev_live_code: Annotated[bool, typer.Option("--dev-live-code", help="dev: mount each service's own source "
+                                                "from this checkout (Kind) instead of the image's copy.")] = False,
     stdout: Annotated[bool, typer.Option("--stdout", help="Print the files instead of writing them.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Convert and report; write nothing.")] = False,
     force: Annotated[bool, typer.Option(help="Also write into a non-empty folder we did not create "
@@ -141,7 +143,7 @@ def convert(
         raise OptionsError("give -o DIR, --stdout or --dry-run", hint="e.g. -o k8s")
     given: dict = {"profiles": profile, "env_files": env_file, "namespace": namespace, "secrets": secrets,
                    "age_recipients": age, "allow_outside_project": allow_outside_project or None,
-                   "allow_host_path": allow_host_path or None,
+                   "allow_host_path": allow_host_path or None, "dev_live_code": dev_live_code or None,
                    "overlays": [o.strip() for o in overlays.split(",") if o.strip()] if overlays else None}
     options = options_from_mapping({k: v for k, v in given.items() if v not in (None, [])}, None)
     result = run_convert(_files(files, file), options, output=output)

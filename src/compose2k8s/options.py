@@ -114,6 +114,9 @@ class ConvertOptions(_Options):
                                         "--allow-outside-project; refused in project files).")
     allow_host_path: bool = Field(False, description="Map host system paths to hostPath volumes (caller only: "
                                   "--allow-host-path; refused in project files).")
+    dev_live_code: bool = Field(False, description="dev overlay: mount each service's own source (a bind mount of "
+                                "its build context, dropped elsewhere) from this checkout into Kind, so edits show "
+                                "without a rebuild; ties overlays/dev to this checkout's folder.")
     previous_tree: Path | None = Field(None, description="An earlier output tree: its encrypted Secrets are kept "
                                        "when their values did not change (needs your age key), so output is stable "
                                        "(caller only: the -o folder, or convert(..., output=DIR); refused in "

@@ -9,6 +9,7 @@ from ..ir.model import Plan
 from ..ir.overlays import Exposure, ExternalService, Ingress, OverlayPlan, StaticVolume
 from ..names import dns_label
 from ..tables.overlays import overlay_rules
+from .live_code import kind_mounts, live_code_file, live_code_patches
 from .yamltext import dump, dump_value
 
 KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
@@ -159,6 +160,8 @@ def _kind_cluster(mappings: list[dict[str, Any]], overlay: OverlayPlan) -> str:
     node: dict[str, Any] = {"role": "control-plane", "extraPortMappings": mappings}
     if overlay.static_volumes and rules.kind_host_folder:
         node["extraMounts"] = [{"hostPath": rules.kind_host_folder, "containerPath": rules.local_volumes}]
+    if overlay.live_mounts:
+        node["extraMounts"] = node.get("extraMounts", []) + kind_mounts(overlay)
     return ("# kind create cluster --config overlays/dev/kind-cluster.yaml\n"
             "# localhost:<published port> reaches the NodePort Services, as compose's ports did.\n"
             + dump({"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4", "nodes": [node]}))
@@ -173,6 +176,9 @@ def _overlay_files(plan: Plan, overlay: OverlayPlan) -> dict[str, str]:
         files.update(services)
         kind_cluster = _kind_cluster(mappings, overlay)
     files.update(_storage_files(overlay))
+    live_code = live_code_file(overlay)
+    if live_code:
+        files["live-code.yaml"] = live_code
     if overlay.budgets:
         files["poddisruptionbudgets.yaml"] = _budgets(plan, overlay)
     if overlay.limit_range:
@@ -189,7 +195,8 @@ def _overlay_files(plan: Plan, overlay: OverlayPlan) -> dict[str, str]:
     pinned = [r for r in overlay.replicas if not r.autoscaled]
     if pinned:
         kustomization["replicas"] = [{"name": plan.workloads[r.workload].name, "count": r.count} for r in pinned]
-    patches = _storage_patches(plan, overlay) + _workload_patches(plan, overlay) + _autoscaler_patches(plan, overlay)
+    patches = (_storage_patches(plan, overlay) + _workload_patches(plan, overlay) + _autoscaler_patches(plan, overlay)
+               + live_code_patches(plan, overlay))
     if patches:
         kustomization["patches"] = patches
     files["kustomization.yaml"] = dump(kustomization)
@@ -202,8 +209,8 @@ def _overlay_files(plan: Plan, overlay: OverlayPlan) -> dict[str, str]:
 def _resource_order(files: dict[str, str]) -> list[str]:
     """Resource files in the order kustomization.yaml lists them."""
     first = sorted(n for n in files if n.startswith("nodeport-"))
-    rest = ["storageclass.yaml", "persistentvolumes.yaml", "poddisruptionbudgets.yaml", "limitrange.yaml",
-            "nfs-volumes.yaml"]
+    rest = ["storageclass.yaml", "persistentvolumes.yaml", "live-code.yaml", "poddisruptionbudgets.yaml",
+            "limitrange.yaml", "nfs-volumes.yaml"]
     return first + [n for n in rest if n in files]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from ..compose.model import ComposeProject, Service
+from ..compose.model import ComposeProject, Mount, Service
 from ..diagnostics import Diagnostic, Severity, Trace
 from ..options import ConvertOptions
 from .overlays import Exposure, OverlayPlan
@@ -182,6 +182,7 @@ class Workload:
     sidecar_of: str | None = None  # a container in x's pod (network_mode service:<x>, or x owns its group)
     group: str | None = None  # kompose.service.group: its pod's group; a member keeps a Service of its own name
     sidecars: list[dict[str, Any]] = field(default_factory=list)  # containers of sidecar services in this pod
+    source_mounts: list[Mount] = field(default_factory=list)  # its own source, dropped (the image has it)
 
     @property
     def listens(self) -> bool:

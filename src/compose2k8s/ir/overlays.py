@@ -153,6 +153,19 @@ class StaticVolume:
 
 
 @dataclass
+class LiveMount:
+    """A service's own source from this checkout, mounted in dev through Kind (dev_live_code):
+    Kind mounts `folder` at `node_path`, a PersistentVolume there binds `claim`."""
+
+    workload: str  # the compose service whose container mounts it
+    claim: str
+    folder: str
+    node_path: str
+    target: str
+    read_only: bool
+
+
+@dataclass
 class LimitDefaults:
     default: dict[str, str]
     default_request: dict[str, str]
@@ -166,6 +179,7 @@ class OverlayPlan:
     local_storage_class: str | None = None  # a no-provisioner StorageClass this overlay creates
     claim_classes: list[ClaimClass] = field(default_factory=list)
     static_volumes: list[StaticVolume] = field(default_factory=list)
+    live_mounts: list[LiveMount] = field(default_factory=list)
     exposed: bool = False  # uses the shared exposure component
     port_forwards: list[PortForward] = field(default_factory=list)  # published ports it keeps internal
     tls: list[Tls] = field(default_factory=list)

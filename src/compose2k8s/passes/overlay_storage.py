@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 from ..ir.model import Plan
-from ..ir.overlays import ClaimClass, OverlayPlan, StaticVolume
+from ..names import dns_label
+from ..ir.overlays import ClaimClass, LiveMount, OverlayPlan, StaticVolume
 from ..tables.overlays import overlay_rules
 
 
@@ -36,10 +37,26 @@ def _classes(plan: Plan, overlay: OverlayPlan, nfs_bound: bool, local: bool) -> 
             for name in plan.workloads if any(templates.get(name, ()))]
 
 
+LIVE_CODE_NODE_FOLDER = "/mnt/compose2k8s-src"  # where Kind mounts each source folder on its node
+
+
+def _live_mounts(plan: Plan, overlay: OverlayPlan) -> None:
+    """dev_live_code: each source mount dropped in base comes back in this overlay from the checkout."""
+    for compose_name, w in sorted(plan.workloads.items()):
+        for index, mount in enumerate(w.source_mounts):
+            claim = dns_label(f"src-{w.name}-{index}")
+            overlay.live_mounts.append(LiveMount(compose_name, claim, mount.source, f"{LIVE_CODE_NODE_FOLDER}/{claim}",
+                                                 mount.target, mount.read_only))
+            plan.trace(compose_name, "volumes", f"{mount.target} ← {mount.source} from this checkout in "
+                       f"{overlay.name} (dev_live_code: Kind mount, claim {claim})")
+
+
 def run(plan: Plan) -> Plan:
     for name, overlay in plan.overlays.items():
         rules = overlay_rules().overlays[name]
         _classes(plan, overlay, rules.nfs_volumes, bool(rules.local_volumes))
+        if rules.local_volumes and plan.options.dev_live_code:
+            _live_mounts(plan, overlay)
         if rules.local_volumes:
             overlay.local_storage_class = plan.options.storage.class_by_overlay.get(name, "local-storage")
             overlay.static_volumes = [

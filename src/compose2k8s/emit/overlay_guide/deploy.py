@@ -90,7 +90,8 @@ def deploy(plan: Plan, overlay: OverlayPlan, files: dict[str, str], secret_files
         rules = overlay_rules().overlays[name]
         mounts = f" and the claims' node folder `{rules.local_volumes}` to `{rules.kind_host_folder}` on this " \
             "machine" if overlay.static_volumes and rules.kind_host_folder else ""
-        step(f"Create the Kind cluster (it maps the published ports{mounts}):",
+        live = ", and the services' own source from this checkout (live code)" if overlay.live_mounts else ""
+        step(f"Create the Kind cluster (it maps the published ports{mounts}{live}):",
              [f"kind create cluster --config {kind_config}"])
     secrets = _secret_commands(plan, overlay, secret_files)
     mine = [t.secret for t in overlay.tls if not t.issuer]

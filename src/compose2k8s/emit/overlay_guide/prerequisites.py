@@ -109,7 +109,11 @@ def _kind_prerequisites(overlay: OverlayPlan) -> tuple[list[str], list[str]]:
     if ports:
         bullets.append(f"- free ports on this machine, which Kind maps into the cluster as Compose published them: "
                        f"{ports}.")
-    return bullets, ["docker info", "kind version", "kind get clusters   # `kind` must not be listed yet"]
+    for mount in overlay.live_mounts:  # Kind would create a missing folder, empty, hiding the image's code
+        bullets.append(f"- the folder `{mount.folder}` of this checkout (live code: {mount.workload} runs it at "
+                       f"`{mount.target}` instead of its image's copy; edits show without a rebuild).")
+    return bullets, ["docker info", "kind version", "kind get clusters   # `kind` must not be listed yet",
+                     *(f"ls {m.folder}" for m in overlay.live_mounts)]
 
 
 def prerequisites(plan: Plan, overlay: OverlayPlan, files: dict[str, str]) -> list[str]:

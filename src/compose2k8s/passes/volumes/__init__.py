@@ -133,6 +133,7 @@ def _source_mount(plan: Plan, w: Workload, source: str, mount: Mount) -> bool:
               "pods run the code built into the image", "rebuild and push the image to change the code",
               severity="info")
     plan.trace(w.service.name, "volumes", f"{mount.target}: the image's own copy (source mount dropped)")
+    w.source_mounts.append(mount.model_copy(update={"source": source}))
     return True
 
 

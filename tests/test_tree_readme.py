@@ -179,3 +179,15 @@ def test_privileged_containers_are_a_staging_and_prod_prerequisite(tmp_path):
     assert readme.count(bullet) == 2  # staging and prod; Kind's dev cluster enforces nothing
     plain = convert_text(tmp_path, "services:\n  web: {image: nginx, ports: ['80:80']}\n").files["README.md"]
     assert "privileged containers allowed" not in plain
+
+
+def test_images_compose_builds_are_listed_to_build_and_push(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM alpine:3.20\n")
+    readme = convert_text(tmp_path, """services:
+  app: {build: ./app, image: registry.example.org/team/app:1.2}
+  local: {build: ./app}
+  web: {image: nginx}
+""").files["README.md"]
+    assert "- Images compose builds and the pods pull: app (`registry.example.org/team/app:1.2`)." in readme
+    assert "local (`local:REPLACE_ME`)" in readme and "(`nginx" not in readme

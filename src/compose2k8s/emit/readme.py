@@ -104,14 +104,24 @@ def _secret_values(plan: Plan, files: dict[str, str]) -> list[str]:
 
 
 def _images(plan: Plan) -> list[str]:
-    pending = [(name, w.container.get("image")) for name, w in sorted(plan.workloads.items())
-               if str(w.container.get("image", "")).endswith(":REPLACE_ME")]
-    if not pending:
-        return []
-    listed = ", ".join(f"{name} (`{image}`)" for name, image in pending)
-    return [f"- Images: compose builds {listed}; the tree names them `<name>:REPLACE_ME`. Build each image, push it "
-            "to a registry the cluster pulls from, set `image:` beside `build:` in the compose file and convert "
-            "again. On Kind, `kind load docker-image <image>` copies a local image into the cluster instead.", ""]
+    """Images compose builds: the cluster builds nothing, it pulls them."""
+    built = [(name, str(w.container.get("image"))) for name, w in sorted(plan.workloads.items())
+             if w.service.build is not None]
+    pending = [(name, image) for name, image in built if image.endswith(":REPLACE_ME")]
+    named = [(name, image) for name, image in built if not image.endswith(":REPLACE_ME")]
+    lines = []
+    if pending:
+        listed = ", ".join(f"{name} (`{image}`)" for name, image in pending)
+        lines += [f"- Images: compose builds {listed}; the tree names them `<name>:REPLACE_ME`. Build each image, "
+                  "push it to a registry the cluster pulls from, set `image:` beside `build:` in the compose file "
+                  "and convert again. On Kind, `kind load docker-image <image>` copies a local image into the "
+                  "cluster instead.", ""]
+    if named:
+        listed = ", ".join(f"{name} (`{image}`)" for name, image in named)
+        lines += [f"- Images compose builds and the pods pull: {listed}. Unless a registry has them already, "
+                  "build and push them (`docker compose build && docker compose push`); on Kind, "
+                  "`kind load docker-image <image>` copies a local image into the cluster instead.", ""]
+    return lines
 
 
 def _settings(plan: Plan) -> list[str]:

@@ -44,7 +44,7 @@ def test_a_platform_variant_is_reported_not_selected(tmp_path):
     assert any(d.code == "platform-variant" and "v7" in d.message for d in result.diagnostics)
 
 
-def test_a_fixed_jvm_heap_gets_room_that_no_default_limit_takes_away(tmp_path):
+def test_a_fixed_jvm_heap_is_requested_and_never_limited(tmp_path):
     result = convert_text(tmp_path, """services:
   es:
     image: elasticsearch:9.4.3
@@ -59,10 +59,10 @@ def test_a_fixed_jvm_heap_gets_room_that_no_default_limit_takes_away(tmp_path):
   plain: {image: example/app:1.0, environment: {JAVA_OPTS: "-XX:MaxRAMPercentage=75"}}
 """)
     resources = {name: w.container.get("resources") for name, w in result.plan.workloads.items()}
-    assert resources["es"] == {"limits": {"memory": "2Gi"}, "requests": {"memory": "1Gi"}}
-    assert resources["app"] == {"limits": {"memory": "1536Mi"}, "requests": {"memory": "768Mi"}}
+    assert resources["es"] == {"requests": {"memory": "2Gi"}}  # twice the heap, as Elasticsearch sizes it
+    assert resources["app"] == {"requests": {"memory": "1536Mi"}}
     assert resources["capped"] == {"limits": {"memory": "1Gi"}}  # the compose file's limit stands
-    assert resources["plain"] is None  # the JVM sizes its heap from the limit it gets
+    assert resources["plain"] is None  # the JVM sizes its heap from the memory it finds
     prod = result.plan.overlays["prod"]
-    assert prod.limit_range is not None  # prod still limits the others by default
+    assert prod.limit_range.default == {}  # and no overlay limits what compose left open
     assert [d.service for d in result.diagnostics if d.code == "jvm-heap"] == ["app", "es"]

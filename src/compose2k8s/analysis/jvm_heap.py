@@ -1,6 +1,7 @@
 """The JVM heap a service fixes (`-Xmx` or `-XX:MaxHeapSize=` in its environment, command or
-entrypoint), so that a container declaring no memory limit gets room for it rather than an
-overlay's default limit (prod's LimitRange gives 512Mi: a 1g heap would be killed at start).
+entrypoint), so that a container declaring no memory gets a request for what it needs rather
+than an overlay's default request (prod's LimitRange asks 128Mi: a node that fits that may not
+fit a 1g heap).
 
 >>> heap_bytes(["-Xms1g -Xmx1g", "-Xmx512m"]), heap_bytes(["-XX:MaxRAMPercentage=75"])
 (1073741824, None)

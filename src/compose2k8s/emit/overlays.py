@@ -184,7 +184,8 @@ def _overlay_files(plan: Plan, overlay: OverlayPlan) -> dict[str, str]:
     if overlay.limit_range:
         files["limitrange.yaml"] = dump({"apiVersion": "v1", "kind": "LimitRange", "metadata": plan.meta("defaults"),
                                          "spec": {"limits": [{"type": "Container",
-                                                              "default": overlay.limit_range.default,
+                                                              **({"default": overlay.limit_range.default}
+                                                                 if overlay.limit_range.default else {}),
                                                               "defaultRequest": overlay.limit_range.default_request}]}})
     resources += [name for name in _resource_order(files) if name != "namespace.yaml"]
     kustomization: dict[str, Any] = {

@@ -222,17 +222,17 @@ def _resources(plan: Plan, w: Workload) -> None:
 
 
 def _heap_room(plan: Plan, w: Workload, limits: dict[str, str], requests: dict[str, str]) -> None:
-    """A JVM whose heap is fixed (-Xmx) and whose memory is not: room for the heap, so that no
-    overlay's default limit kills it (see analysis/jvm_heap.py)."""
-    heap = service_heap(w.service) if "memory" not in limits else None
+    """A JVM whose heap is fixed (-Xmx) and whose memory compose left open: a memory request for
+    what it needs, so the scheduler puts it where it fits; no limit, as under Compose."""
+    heap = service_heap(w.service) if "memory" not in limits and "memory" not in requests else None
     if heap is None:
         return
-    limits["memory"] = quantity_memory(memory_for(heap))
-    requests.setdefault("memory", quantity_memory(heap))
-    plan.trace_field(w, "environment", f"resources.limits.memory {limits['memory']} (JVM heap {quantity_memory(heap)})")
+    requests["memory"] = quantity_memory(memory_for(heap))
+    plan.trace_field(w, "environment", f"resources.requests.memory {requests['memory']} (JVM heap "
+                     f"{quantity_memory(heap)})")
     plan.note(w.service.name, "environment", "jvm-heap", f"its JVM heap is fixed at {quantity_memory(heap)} (-Xmx): "
-              f"memory limit {limits['memory']}, request {requests['memory']}, so that no overlay's default limit "
-              "kills it", "set deploy.resources.limits.memory to choose another", severity="info")
+              f"memory request {requests['memory']}, so it is scheduled where that fits (no limit, as under Compose)",
+              "set deploy.resources to choose others", severity="info")
 
 
 def _ephemeral_storage(plan: Plan, w: Workload, resources: dict[str, dict[str, str]]) -> None:

@@ -1,5 +1,6 @@
 """Resource limits per overlay (mappings/overlays.yaml): dev drops CPU limits (no throttling
-on a laptop); prod gives containers without resources a LimitRange's defaults.
+on a laptop); prod gives containers without resources a LimitRange's default requests (and
+default limits only where the table sets some: by default none, as Compose set none).
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class Budget(Frozen):
 
 
 class LimitRangeRule(Frozen):
-    default: dict[str, str]
+    default: dict[str, str] = {}  # default limits (none: a limit is the compose file's to set)
     default_request: dict[str, str]
 
 

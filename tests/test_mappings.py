@@ -87,3 +87,10 @@ def test_each_key_names_a_module_that_exists():
         assert hasattr(module, "run"), f"{key}: pass {status.owner} has no run()"
         if status.status != "mapped":
             assert status.reason, f"{key} needs a reason"
+
+
+def test_command_patterns_match_any_case_and_a_bad_one_fails_on_load():
+    assert any(p.search("PNPM EXEC PRISMA MIGRATE DEPLOY") for p in workloads.kinds().one_shot_commands)
+    assert images.Singletons.model_validate({"images": [], "commands": ["beat"]}).commands[0].search("Celery BEAT")
+    with pytest.raises(ValidationError, match="not a regular expression"):
+        images.Singletons.model_validate({"images": [], "commands": ["(beat"]})

@@ -8,8 +8,6 @@ collide on it).
 """
 from __future__ import annotations
 
-import re
-
 from ..ir.model import Plan, Workload
 from ..tables.images import singletons, stateful_images
 from .images import image_base
@@ -30,7 +28,7 @@ def single_reason(plan: Plan, w: Workload, rwo: dict[str, list[str]]) -> str:
     if base in table.images:
         return f"{base} keeps what it shows in memory"
     text = " ".join([w.service.name, *(w.service.entrypoint or []), *(w.service.command or [])])
-    pattern = next((p for p in table.commands if re.search(p, text, re.IGNORECASE)), None)
+    pattern = next((p for p in table.commands if p.search(text)), None)
     return "it runs a scheduler (its periodic work would run once per replica)" if pattern else ""
 
 

@@ -75,7 +75,7 @@ def _one_shot_step(svc: Service) -> str | None:
     if not words:
         return None
     last = _STEPS.split(" ".join(words))[-1].strip().strip("'\"").strip()
-    return last if any(re.search(p.pattern, last, re.IGNORECASE) for p in kinds().one_shot_commands) else None
+    return last if any(p.search(last) for p in kinds().one_shot_commands) else None
 
 
 def _serves(plan: Plan, workload: Workload) -> str:

@@ -7,7 +7,7 @@ ports (well-known-ports); and the pinned helper images we run (helper-images).
 """
 from __future__ import annotations
 
-from .loader import Frozen, read_table
+from .loader import CaseInsensitivePattern, Frozen, read_table
 
 
 class NodeNeeds(Frozen):
@@ -29,7 +29,7 @@ class StatefulImages(Frozen):
 
 class Singletons(Frozen):
     images: frozenset[str]
-    commands: tuple[str, ...]
+    commands: tuple[CaseInsensitivePattern, ...]
 
 
 class KnownPort(Frozen):

@@ -6,12 +6,13 @@
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
 class Frozen(BaseModel):
@@ -21,6 +22,19 @@ class Frozen(BaseModel):
 
 
 T = TypeVar("T", bound=Frozen)
+
+
+def _case_insensitive(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
+
+
+# A table's regular expression, matched case-insensitively (`pattern.search(text)`), checked on load.
+CaseInsensitivePattern = Annotated[re.Pattern[str], BeforeValidator(_case_insensitive)]
 
 
 def _parsed(name: str) -> Any:

@@ -2,10 +2,9 @@
 and the pod's security settings (pod-security)."""
 from __future__ import annotations
 
-from re import Pattern
 from typing import Literal
 
-from .loader import Frozen, read_table
+from .loader import CaseInsensitivePattern, Frozen, read_table
 
 
 class RestartRule(Frozen):
@@ -17,7 +16,7 @@ class RestartRule(Frozen):
 class Kinds(Frozen):
     order: dict[str, int]
     restart_kinds: dict[str, RestartRule]
-    one_shot_commands: tuple[Pattern[str], ...]
+    one_shot_commands: tuple[CaseInsensitivePattern, ...]
     override_labels: tuple[str, ...]
     kind_labels: dict[str, Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]]
     schedule_labels: tuple[str, ...]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir.model import Plan
-from ..ir.overlays import LiveMount, OverlayPlan
-from ..names import dns_label
+from ..ir.overlays import LiveMount, OverlayPlan, StaticVolume
 from .lower import API_VERSIONS
+from .persistent_volumes import persistent_volume
 from .yamltext import dump
 
 
@@ -23,15 +23,13 @@ def kind_mounts(overlay: OverlayPlan) -> list[dict[str, Any]]:
 
 
 def _volume_and_claim(mount: LiveMount, namespace: str, storage_class: str) -> list[dict[str, Any]]:
-    volume = dns_label(f"{namespace}-{mount.claim}")
-    mode = "ReadWriteOnce"  # what a hostPath volume offers; a read-only mount says readOnly where it is mounted
-    return [{"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": volume},
-             "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [mode], "persistentVolumeReclaimPolicy": "Retain",
-                      "storageClassName": storage_class, "claimRef": {"namespace": namespace, "name": mount.claim},
-                      "hostPath": {"path": mount.node_path, "type": "Directory"}}},
-            {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": mount.claim},
-             "spec": {"accessModes": [mode], "storageClassName": storage_class, "volumeName": volume,
-                      "resources": {"requests": {"storage": "1Gi"}}}}]
+    """The node folder's PersistentVolume (never created empty over the image's code) and its claim;
+    ReadWriteOnce, what a node folder offers (a read-only mount says readOnly where it is mounted)."""
+    volume = persistent_volume(StaticVolume(mount.claim, "ReadWriteOnce", "1Gi", host_path=mount.node_path,
+                                            host_path_type="Directory"), namespace, storage_class)
+    return [volume, {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": mount.claim},
+                     "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": storage_class,
+                              "volumeName": volume["metadata"]["name"], "resources": {"requests": {"storage": "1Gi"}}}}]
 
 
 def live_code_file(overlay: OverlayPlan) -> str | None:

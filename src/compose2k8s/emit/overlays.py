@@ -7,9 +7,9 @@ from typing import Any
 
 from ..ir.model import Plan
 from ..ir.overlays import Exposure, ExternalService, Ingress, OverlayPlan, StaticVolume
-from ..names import dns_label
 from ..tables.overlays import overlay_rules
 from .live_code import kind_mounts, live_code_file, live_code_patches
+from .persistent_volumes import persistent_volume
 from .yamltext import dump, dump_value
 
 KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
@@ -56,20 +56,6 @@ def _node_port_files(plan: Plan, overlay: OverlayPlan) -> tuple[dict[str, str], 
     return files, mappings
 
 
-def _volume(volume: StaticVolume, namespace: str, storage_class: str) -> dict[str, Any]:
-    spec: dict[str, Any] = {"capacity": {"storage": volume.size}, "accessModes": [volume.access_mode],
-                            "persistentVolumeReclaimPolicy": "Retain", "storageClassName": storage_class}
-    if volume.nfs:
-        spec["mountOptions"] = list(volume.nfs.options)
-        spec["nfs"] = {"server": volume.nfs.server, "path": volume.nfs.path}
-        spec["claimRef"] = {"namespace": namespace, "name": volume.claim}
-    else:
-        spec["claimRef"] = {"namespace": namespace, "name": volume.claim}
-        spec["hostPath"] = {"path": volume.host_path, "type": "DirectoryOrCreate"}
-    return {"apiVersion": "v1", "kind": "PersistentVolume",
-            "metadata": {"name": dns_label(f"{namespace}-{volume.claim}")}, "spec": spec}
-
-
 def _storage_files(overlay: OverlayPlan) -> dict[str, str]:
     files: dict[str, str] = {}
     if overlay.local_storage_class:
@@ -79,9 +65,9 @@ def _storage_files(overlay: OverlayPlan) -> dict[str, str]:
                                            "volumeBindingMode": "WaitForFirstConsumer", "reclaimPolicy": "Retain"})
         if overlay.static_volumes:
             files["persistentvolumes.yaml"] = "---\n".join(
-                dump(_volume(v, overlay.namespace, overlay.local_storage_class)) for v in overlay.static_volumes)
+                dump(persistent_volume(v, overlay.namespace, overlay.local_storage_class)) for v in overlay.static_volumes)
     elif overlay.static_volumes:
-        files["nfs-volumes.yaml"] = "---\n".join(dump(_volume(v, overlay.namespace, ""))
+        files["nfs-volumes.yaml"] = "---\n".join(dump(persistent_volume(v, overlay.namespace, ""))
                                                  for v in overlay.static_volumes)
     return files
 

@@ -150,6 +150,7 @@ class StaticVolume:
     size: str
     host_path: str | None = None
     nfs: NfsShare | None = None
+    host_path_type: str = "DirectoryOrCreate"  # Directory: the folder must be there (live code)
 
 
 @dataclass

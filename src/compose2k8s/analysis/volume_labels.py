@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .kompose_labels import checked_quantity, choice, label, label_error, malformed, quantity
 from ..compose.model import Service
+from .kompose_labels import checked_quantity, choice, label, label_error, malformed, quantity
 
 TYPE = "kompose.volume.type"
 SIZE = "kompose.volume.size"

@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 from ..ir.model import Plan
-from ..names import dns_label
 from ..ir.overlays import ClaimClass, LiveMount, OverlayPlan, StaticVolume
+from ..names import dns_label
 from ..tables.overlays import overlay_rules
 
 

@@ -21,6 +21,8 @@ from typing import Any
 from ...analysis.dockerfile import build_context
 from ...analysis.mounts import FolderScan, dockerignore_patterns, folder_role, is_source_mount, scan_folder
 from ...analysis.volume_drivers import backing_of
+from ...analysis.volume_labels import check as check_volume_labels
+from ...analysis.volume_labels import volume_type
 from ...compose.model import Mount
 from ...ir.model import Plan, Workload
 from ...kube_text import quantity_memory
@@ -31,8 +33,6 @@ from .configs import emit_configs
 from .copy_up import copy_up
 from .files import emit_files
 from .folders import emit_folder
-from ...analysis.volume_labels import check as check_volume_labels
-from ...analysis.volume_labels import volume_type
 
 Storages = dict[tuple[str, str], Storage]
 Folders = dict[str, list[Use]]

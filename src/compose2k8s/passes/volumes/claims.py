@@ -12,13 +12,13 @@ from typing import Any
 
 from ...analysis.images import image_base
 from ...analysis.volume_drivers import backing_of
+from ...analysis.volume_labels import SIZE, STORAGE_CLASS, claim_size, storage_class, sub_path, volume_label
 from ...compose.model import Mount, Service
 from ...ir.model import Claim, NfsShare, Plan, Workload
 from ...kube_text import quantity_value
 from ...names import dns_label, existing_name
 from ...tables.images import stateful_images
 from ...tables.storage import host_paths
-from ...analysis.volume_labels import SIZE, STORAGE_CLASS, claim_size, storage_class, sub_path, volume_label
 
 
 @dataclass

@@ -12,6 +12,7 @@ STACK = """services:
   proxy: {image: example/proxy:1.0, ports: ["8443:8443"], labels: {kompose.controller.port.expose: "true"}}
   traces: {image: jaegertracing/all-in-one:1.57}
   beat: {image: example/app:1.0, command: ["celery", "-A", "app", "beat"]}
+  app-backup: {image: example/app:1.0, command: ["app-backup"]}
   web: {image: example/app:1.0, ports: ["8000:8000"], command: ["gunicorn", "app:app"]}
 """
 
@@ -31,6 +32,7 @@ def plan(tmp_path_factory):
     ("proxy", "it binds ports of the node"),
     ("traces", "all-in-one keeps what it shows in memory"),
     ("beat", "it runs a scheduler"),
+    ("app-backup", "it runs a scheduler"),  # a backup loop: two would dump into one volume at once
     ("web", ""),
 ])
 def test_each_reason_to_stay_single(plan, service, reason):
